@@ -1,0 +1,120 @@
+//! Small UI pieces both demo apps use.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// The current local time as `HH:MM:SS.mmm`, for message logs.
+pub fn clock() -> String {
+    let now = js_sys::Date::new_0();
+    format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        now.get_hours(),
+        now.get_minutes(),
+        now.get_seconds(),
+        now.get_milliseconds()
+    )
+}
+
+/// Properties of [`SendForm`].
+#[derive(Properties, PartialEq)]
+pub struct SendFormProps {
+    /// Called with the text when the form is submitted (empty text is ignored).
+    pub on_send: Callback<String>,
+    /// `data-testid` of the text box.
+    pub test_id: AttrValue,
+    /// The text box's placeholder.
+    #[prop_or_default]
+    pub placeholder: AttrValue,
+}
+
+/// A text box and a Send button; Enter sends too. The box is cleared after sending.
+#[component]
+pub fn SendForm(props: &SendFormProps) -> Html {
+    let input = use_node_ref();
+    let onsubmit = {
+        let input = input.clone();
+        let on_send = props.on_send.clone();
+        move |event: SubmitEvent| {
+            event.prevent_default();
+            if let Some(input) = input.cast::<HtmlInputElement>() {
+                let text = input.value();
+                if !text.is_empty() {
+                    input.set_value("");
+                    on_send.emit(text);
+                }
+            }
+        }
+    };
+    html! {
+        <form class="send" {onsubmit}>
+            <input ref={input} data-testid={props.test_id.clone()}
+                placeholder={props.placeholder.clone()} autocomplete="off" />
+            <button type="submit">{ "Send" }</button>
+        </form>
+    }
+}
+
+/// An append-only list of log entries, newest last, for `use_reducer`.
+#[derive(Debug, PartialEq)]
+pub struct Log<T> {
+    /// The entries, oldest first.
+    pub entries: Vec<T>,
+}
+
+impl<T> Default for Log<T> {
+    fn default() -> Self {
+        Self {
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl<T: Clone> Reducible for Log<T> {
+    type Action = T;
+    fn reduce(self: std::rc::Rc<Self>, entry: T) -> std::rc::Rc<Self> {
+        let mut entries = self.entries.clone();
+        entries.push(entry);
+        Log { entries }.into()
+    }
+}
+
+/// How many messages were refused and the last reason, for `use_reducer`.
+#[derive(Debug, Default, PartialEq)]
+pub struct Refused {
+    count: u64,
+    last: Option<String>,
+}
+
+impl Refused {
+    /// One line for people: how many were refused and why the last one was.
+    pub fn summary(&self) -> String {
+        match &self.last {
+            None => "No message refused".to_owned(),
+            Some(last) => format!("Refused {} message(s); last: {last}", self.count),
+        }
+    }
+}
+
+impl Reducible for Refused {
+    type Action = crossframe::Dropped;
+    fn reduce(self: std::rc::Rc<Self>, dropped: crossframe::Dropped) -> std::rc::Rc<Self> {
+        Refused {
+            count: self.count + 1,
+            last: Some(dropped.to_string()),
+        }
+        .into()
+    }
+}
+
+/// Turns a `use_reducer` handle of [`Refused`] into an `on_drop` callback.
+pub trait RefusedCallback {
+    /// The callback that records a dropped message.
+    fn callback(&self) -> Callback<crossframe::Dropped>;
+}
+
+impl RefusedCallback for UseReducerHandle<Refused> {
+    fn callback(&self) -> Callback<crossframe::Dropped> {
+        let handle = self.clone();
+        Callback::from(move |dropped| handle.dispatch(dropped))
+    }
+}

@@ -1,0 +1,376 @@
+//! The wire envelope: how a typed message travels through `postMessage`.
+//!
+//! Every crossframe message is a **JSON string** of this object:
+//!
+//! ```json
+//! {"crossframe": 1, "kind": "message", "body": <the app's own serde value>}
+//! {"crossframe": 1, "kind": "ready"}
+//! ```
+//!
+//! * `crossframe` is the protocol version, and its presence is what marks the
+//!   message as ours: objects posted by extensions, devtools or other
+//!   libraries lack it and are recognised as foreign.
+//! * `kind` says what the frame is ([`Frame`]); unknown kinds are refused.
+//! * `body` is the application's message, encoded by serde.
+//!
+//! Why a JSON string rather than a structured-clone object: the whole codec
+//! is plain Rust (testable natively, no JS types), the size limit is checked
+//! on the string's length before anything is copied or parsed, decoding
+//! crosses from JS into wasm once rather than once per field, and a string
+//! clones faster than an object of the same content (see README).
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use thiserror::Error;
+
+/// The protocol version this build speaks, sent in every envelope.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Default limit on an incoming message's length (in UTF-16 code units as
+/// the browser measures strings, bytes when decoding natively): 4 Mi.
+/// Longer messages are refused before they are copied or parsed.
+pub const DEFAULT_MAX_MESSAGE_LEN: usize = 4 * 1024 * 1024;
+
+/// What an envelope carries.
+///
+/// ```
+/// use crossframe::envelope::{decode, encode, Frame};
+/// let wire = encode(&Frame::Message("Hello".to_owned())).unwrap();
+/// assert_eq!(wire, r#"{"crossframe":1,"kind":"message","body":"Hello"}"#);
+/// assert_eq!(decode::<String>(&wire, 1024).unwrap(), Frame::Message("Hello".to_owned()));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frame<T> {
+    /// The child announces that it is listening (sent by the library itself).
+    Ready,
+    /// An application message.
+    Message(T),
+}
+
+impl<T> Frame<T> {
+    fn kind(&self) -> &'static str {
+        match self {
+            Frame::Ready => "ready",
+            Frame::Message(_) => "message",
+        }
+    }
+}
+
+/// Why incoming data is not a message we can deliver.
+///
+/// ```
+/// use crossframe::envelope::{decode, DecodeError};
+/// assert!(matches!(decode::<String>("{\"type\":\"webpackOk\"}", 1024), Err(DecodeError::Foreign(_))));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DecodeError {
+    /// The data is not a string: a structured-clone object from some other
+    /// script (extensions, devtools, other libraries).
+    #[error("data is not a crossframe envelope (a {0}, not a string)")]
+    NotText(String),
+    /// Longer than the configured limit; refused before being decoded.
+    #[error("message is {len} long, over the limit of {max}")]
+    TooLarge {
+        /// The message's length.
+        len: usize,
+        /// The limit it broke.
+        max: usize,
+    },
+    /// Not JSON, or JSON without the `crossframe` marker.
+    #[error("data is not a crossframe envelope: {0}")]
+    Foreign(String),
+    /// Has the marker, but the envelope itself is broken.
+    #[error("malformed crossframe envelope: {0}")]
+    Malformed(String),
+    /// Another version of the protocol.
+    #[error("protocol version {got} is not supported (this side speaks {PROTOCOL_VERSION})")]
+    UnsupportedVersion {
+        /// The version the peer sent.
+        got: u64,
+    },
+    /// A `kind` this side does not know.
+    #[error("unknown message kind {0:?}")]
+    UnknownKind(String),
+    /// The body is not a value of the expected message type.
+    #[error("message body does not match the expected type: {0}")]
+    Body(String),
+}
+
+/// Why a message could not be encoded.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use crossframe::envelope::{encode, EncodeError, Frame};
+/// let mut map = HashMap::new();
+/// map.insert((1, 2), "tuple keys are not JSON");
+/// assert!(matches!(encode(&Frame::Message(map)), Err(EncodeError::Serialize(_))));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum EncodeError {
+    /// serde could not represent the message as JSON.
+    #[error("message cannot be encoded as JSON: {0}")]
+    Serialize(String),
+}
+
+#[derive(Serialize)]
+struct WireOut<'a, T> {
+    crossframe: u32,
+    kind: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<&'a T>,
+}
+
+/// The envelope's fields, read lazily: the body stays raw JSON until the
+/// header has been checked.
+/// A field that is present (even as `null`) is `Some`; only a missing one is `None`.
+#[derive(Deserialize)]
+struct WireIn<'a> {
+    #[serde(borrow, default, deserialize_with = "present")]
+    crossframe: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    kind: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    body: Option<&'a RawValue>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue>::deserialize(d).map(Some)
+}
+
+/// Encodes a frame as the JSON string that goes on the wire.
+///
+/// ```
+/// use crossframe::envelope::{encode, Frame};
+/// assert_eq!(encode::<()>(&Frame::Ready).unwrap(), r#"{"crossframe":1,"kind":"ready"}"#);
+/// ```
+pub fn encode<T: Serialize>(frame: &Frame<T>) -> Result<String, EncodeError> {
+    let body = match frame {
+        Frame::Ready => None,
+        Frame::Message(body) => Some(body),
+    };
+    serde_json::to_string(&WireOut {
+        crossframe: PROTOCOL_VERSION,
+        kind: frame.kind(),
+        body,
+    })
+    .map_err(|e| EncodeError::Serialize(e.to_string()))
+}
+
+/// Decodes a wire string into a frame, refusing anything longer than
+/// `max_len` bytes before parsing it.
+///
+/// ```
+/// use crossframe::envelope::{decode, DecodeError, Frame};
+/// let frame = decode::<u32>(r#"{"crossframe":1,"kind":"message","body":7}"#, 1024);
+/// assert_eq!(frame, Ok(Frame::Message(7)));
+/// let wrong_type = decode::<u32>(r#"{"crossframe":1,"kind":"message","body":"x"}"#, 1024);
+/// assert!(matches!(wrong_type, Err(DecodeError::Body(_))));
+/// ```
+pub fn decode<T: DeserializeOwned>(text: &str, max_len: usize) -> Result<Frame<T>, DecodeError> {
+    if text.len() > max_len {
+        return Err(DecodeError::TooLarge {
+            len: text.len(),
+            max: max_len,
+        });
+    }
+    // serde would also fill a struct from an array, field by position.
+    if !text.trim_start().starts_with('{') {
+        return Err(DecodeError::Foreign("not a JSON object".to_owned()));
+    }
+    let wire: WireIn<'_> = serde_json::from_str(text).map_err(|e| {
+        if text.contains("\"crossframe\"") {
+            DecodeError::Malformed(e.to_string())
+        } else {
+            DecodeError::Foreign(e.to_string())
+        }
+    })?;
+    let version = wire
+        .crossframe
+        .ok_or_else(|| DecodeError::Foreign("no \"crossframe\" field".to_owned()))?;
+    let version: u64 = serde_json::from_str(version.get())
+        .map_err(|_| DecodeError::Malformed(format!("version is {}", version.get())))?;
+    if version != u64::from(PROTOCOL_VERSION) {
+        return Err(DecodeError::UnsupportedVersion { got: version });
+    }
+    let kind = wire
+        .kind
+        .ok_or_else(|| DecodeError::Malformed("no \"kind\" field".to_owned()))?;
+    let kind: &str = serde_json::from_str(kind.get())
+        .map_err(|_| DecodeError::Malformed(format!("kind is {}", kind.get())))?;
+    match kind {
+        "ready" => Ok(Frame::Ready),
+        "message" => {
+            let body = wire
+                .body
+                .ok_or_else(|| DecodeError::Malformed("message has no \"body\"".to_owned()))?;
+            serde_json::from_str(body.get())
+                .map(Frame::Message)
+                .map_err(|e| DecodeError::Body(e.to_string()))
+        }
+        other => Err(DecodeError::UnknownKind(other.to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    enum Msg {
+        Text(String),
+        Point { x: i32, y: i32 },
+        Ping,
+    }
+
+    const MAX: usize = DEFAULT_MAX_MESSAGE_LEN;
+
+    fn round_trip(msg: Msg) {
+        let wire = encode(&Frame::Message(msg.clone())).unwrap();
+        assert_eq!(decode::<Msg>(&wire, MAX), Ok(Frame::Message(msg)));
+    }
+
+    #[test]
+    fn messages_round_trip() {
+        round_trip(Msg::Text("Hello".into()));
+        round_trip(Msg::Text(
+            "您好，这里是 http://localhost:8081/ \"quoted\" \u{1F600}".into(),
+        ));
+        round_trip(Msg::Text("<img src=x onerror=alert(1)>".into()));
+        round_trip(Msg::Point { x: -1, y: 2 });
+        round_trip(Msg::Ping);
+    }
+
+    #[test]
+    fn ready_round_trips() {
+        let wire = encode::<Msg>(&Frame::Ready).unwrap();
+        assert_eq!(decode::<Msg>(&wire, MAX), Ok(Frame::Ready));
+    }
+
+    #[test]
+    fn wire_format_is_stable() {
+        let wire = encode(&Frame::Message(Msg::Text("hi".into()))).unwrap();
+        assert_eq!(
+            wire,
+            r#"{"crossframe":1,"kind":"message","body":{"Text":"hi"}}"#
+        );
+    }
+
+    #[test]
+    fn field_order_and_extra_fields_do_not_matter() {
+        let wire = r#"{"body":"Ping","extra":[1,2],"kind":"message","crossframe":1}"#;
+        assert_eq!(decode::<Msg>(wire, MAX), Ok(Frame::Message(Msg::Ping)));
+    }
+
+    #[test]
+    fn foreign_data_is_recognised() {
+        for foreign in [
+            "",
+            "hello",
+            "{not json",
+            "[1,2,3]",
+            "42",
+            r#"{"type":"webpackOk"}"#,
+            r#"{"source":"react-devtools-bridge","payload":{}}"#,
+        ] {
+            assert!(
+                matches!(decode::<Msg>(foreign, MAX), Err(DecodeError::Foreign(_))),
+                "{foreign:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_envelopes_are_rejected() {
+        for bad in [
+            r#"{"crossframe":"1","kind":"message","body":"Ping"}"#,
+            r#"{"crossframe":1,"body":"Ping"}"#,
+            r#"{"crossframe":1,"kind":7,"body":"Ping"}"#,
+            r#"{"crossframe":1,"kind":"message"}"#,
+            r#"{"crossframe":1,"kind":"message","body":"Ping""#,
+            r#"{"crossframe":1,"crossframe":1,"kind":"ready"}"#,
+        ] {
+            assert!(
+                matches!(decode::<Msg>(bad, MAX), Err(DecodeError::Malformed(_))),
+                "{bad:?}: {:?}",
+                decode::<Msg>(bad, MAX)
+            );
+        }
+    }
+
+    #[test]
+    fn other_versions_are_rejected_with_the_version() {
+        let wire = r#"{"crossframe":2,"kind":"message","body":"Ping"}"#;
+        assert_eq!(
+            decode::<Msg>(wire, MAX),
+            Err(DecodeError::UnsupportedVersion { got: 2 })
+        );
+    }
+
+    #[test]
+    fn unknown_kinds_are_rejected_by_name() {
+        let wire = r#"{"crossframe":1,"kind":"explode","body":"Ping"}"#;
+        assert_eq!(
+            decode::<Msg>(wire, MAX),
+            Err(DecodeError::UnknownKind("explode".into()))
+        );
+    }
+
+    #[test]
+    fn bodies_of_the_wrong_type_are_rejected() {
+        for bad in [
+            r#"{"crossframe":1,"kind":"message","body":{"Shout":"x"}}"#,
+            r#"{"crossframe":1,"kind":"message","body":{"Text":5}}"#,
+            r#"{"crossframe":1,"kind":"message","body":{"Point":{"x":"1","y":2}}}"#,
+            r#"{"crossframe":1,"kind":"message","body":null}"#,
+        ] {
+            assert!(
+                matches!(decode::<Msg>(bad, MAX), Err(DecodeError::Body(_))),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn oversized_messages_are_rejected_before_parsing() {
+        let wire = encode(&Frame::Message(Msg::Text("x".repeat(100)))).unwrap();
+        assert_eq!(
+            decode::<Msg>(&wire, 64),
+            Err(DecodeError::TooLarge {
+                len: wire.len(),
+                max: 64
+            })
+        );
+        // Not even valid JSON: the length check comes first.
+        let junk = "{".repeat(65);
+        assert!(matches!(
+            decode::<Msg>(&junk, 64),
+            Err(DecodeError::TooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = format!(
+            r#"{{"crossframe":1,"kind":"message","body":{}{}}}"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert!(decode::<serde_json::Value>(&deep, usize::MAX).is_err());
+    }
+
+    #[test]
+    fn null_and_unit_bodies_round_trip() {
+        let wire = encode(&Frame::Message(())).unwrap();
+        assert_eq!(decode::<()>(&wire, MAX), Ok(Frame::Message(())));
+        let wire = encode(&Frame::Message(None::<u8>)).unwrap();
+        assert_eq!(decode::<Option<u8>>(&wire, MAX), Ok(Frame::Message(None)));
+    }
+
+    #[test]
+    fn unencodable_messages_are_an_error() {
+        let mut map = std::collections::HashMap::new();
+        map.insert(vec![1], 1);
+        assert!(encode(&Frame::Message(map)).is_err());
+    }
+}

@@ -1,0 +1,42 @@
+//! Typed, origin-checked messaging between a Yew host page and a Yew widget
+//! in a cross-origin iframe.
+//!
+//! * [`OriginPolicy`] says who may talk to you: exact origins, subdomain
+//!   patterns, `null` only on request. An [`Origin`] is never `*`, so no send
+//!   can ever use the wildcard target.
+//! * [`envelope`] is the wire format: a versioned, namespaced JSON string, so
+//!   messages of other scripts are recognised as foreign.
+//! * [`use_post_message`] is the hook: it admits a message only from an
+//!   allowed origin *and* the expected window, decodes it into your serde
+//!   type, and drops everything else with a logged, typed reason.
+//!
+//! # Quick start
+//!
+//! ```no_run
+//! use crossframe::{use_post_message, Origin, Received, UsePostMessageOptions};
+//! use yew::prelude::*;
+//!
+//! #[component]
+//! fn Host() -> Html {
+//!     let iframe = use_node_ref();
+//!     let child = Origin::parse("http://localhost:8081").expect("valid origin");
+//!     let on_message = |received: Received<String>| web_sys::console::log_1(&received.message.into());
+//!     let link = use_post_message::<String, String, _>(UsePostMessageOptions::frame(iframe.clone(), child), on_message);
+//!     let onclick = move |_| { link.send(&"Hello".to_owned()).ok(); };
+//!     html! { <><iframe ref={iframe} src="http://localhost:8081/" /><button {onclick}>{ "Say hello" }</button></> }
+//! }
+//! ```
+#![deny(missing_docs, missing_debug_implementations)]
+
+pub mod envelope;
+pub mod gate;
+mod origin;
+mod peer;
+mod use_post_message;
+
+pub use gate::{DropReason, Dropped};
+pub use origin::{Origin, OriginError, OriginPolicy, OriginRejected};
+pub use peer::{Peer, SendError};
+pub use use_post_message::{
+    use_post_message, Received, Stats, UsePostMessageHandle, UsePostMessageOptions,
+};

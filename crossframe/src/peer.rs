@@ -1,0 +1,125 @@
+//! The window on the other side, and the one place crossframe posts to it.
+
+use serde::Serialize;
+use thiserror::Error;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{HtmlIFrameElement, Window};
+use yew::NodeRef;
+
+use crate::envelope::{self, EncodeError, Frame};
+use crate::origin::{Origin, OriginPolicy};
+
+/// Which window we talk to.
+///
+/// ```
+/// use crossframe::Peer;
+/// use yew::NodeRef;
+/// let host_side = Peer::Frame(NodeRef::default()); // the <iframe> we embed
+/// let child_side = Peer::Parent;                   // the page that embeds us
+/// assert_ne!(host_side, child_side);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum Peer {
+    /// The `contentWindow` of this `<iframe>` (the host's view of its child).
+    Frame(NodeRef),
+    /// `window.parent` (the child's view of its host).
+    Parent,
+}
+
+impl Peer {
+    /// The peer's window, if it exists right now (an iframe not yet mounted
+    /// has none; a top-level page has no parent other than itself).
+    pub(crate) fn window(&self) -> Option<JsValue> {
+        match self {
+            Peer::Frame(node) => node
+                .cast::<HtmlIFrameElement>()
+                .and_then(|frame| frame.content_window())
+                .map(JsValue::from),
+            Peer::Parent => web_sys::window()
+                .and_then(|w| w.parent().ok().flatten())
+                .map(JsValue::from),
+        }
+    }
+
+    /// The expected sender, in words, for drop reasons.
+    pub(crate) fn describe(&self) -> &'static str {
+        match self {
+            Peer::Frame(_) => "the embedded iframe's window",
+            Peer::Parent => "window.parent",
+        }
+    }
+
+    /// Whether `source` (`MessageEvent.source`) is the peer's window.
+    pub(crate) fn is_source(&self, source: Option<&JsValue>) -> bool {
+        match (self.window(), source) {
+            (Some(peer), Some(source)) => &peer == source,
+            _ => false,
+        }
+    }
+}
+
+/// Why a message could not be sent.
+///
+/// ```
+/// use crossframe::SendError;
+/// assert!(SendError::OpaqueOrigin.to_string().contains("\"*\""));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SendError {
+    /// The peer window does not exist (iframe not mounted, page not framed).
+    #[error("the peer window is not available")]
+    NoPeer,
+    /// No exact target origin is known yet: configure one, or wait for the
+    /// peer's first message.
+    #[error("the peer's origin is not known yet; crossframe never posts to \"*\"")]
+    PeerOriginUnknown,
+    /// The peer's origin is `null`; only `*` reaches it, and crossframe never
+    /// posts to `*`.
+    #[error("cannot post to an opaque \"null\" origin: that would need \"*\", which crossframe never uses")]
+    OpaqueOrigin,
+    /// The message could not be encoded.
+    #[error(transparent)]
+    Encode(#[from] EncodeError),
+    /// The browser refused the post (for example a detached window).
+    #[error("postMessage failed: {0}")]
+    Post(String),
+}
+
+/// Encodes `frame` and posts it to `window` with the exact `target` origin.
+/// This is the only call to `postMessage` in crossframe, and its target
+/// origin is an [`Origin`], which cannot be `*`.
+pub(crate) fn post<T: Serialize>(
+    window: &JsValue,
+    frame: &Frame<T>,
+    target: &Origin,
+) -> Result<(), SendError> {
+    if target.is_opaque() {
+        return Err(SendError::OpaqueOrigin);
+    }
+    let text = envelope::encode(frame)?;
+    // A cross-origin WindowProxy fails `instanceof Window`, so no dyn_into.
+    window
+        .unchecked_ref::<Window>()
+        .post_message(&JsValue::from_str(&text), target.as_str())
+        .map_err(|e| SendError::Post(format!("{e:?}")))
+}
+
+/// Where the child can announce itself before it knows its parent's origin:
+/// the parent's origin from `location.ancestorOrigins` (Chromium, Safari) if
+/// the policy allows it, otherwise every exact origin the policy lists. The
+/// browser delivers only to the one that matches.
+pub(crate) fn announce_targets(policy: &OriginPolicy) -> Vec<Origin> {
+    let from_ancestors = web_sys::window()
+        .map(|w| JsValue::from(w.location()))
+        .and_then(|location| js_sys::Reflect::get(&location, &"ancestorOrigins".into()).ok())
+        .filter(|list| !list.is_undefined() && !list.is_null())
+        .and_then(|list| js_sys::Reflect::get(&list, &0.into()).ok())
+        .and_then(|first| first.as_string());
+    if let Some(parent) = from_ancestors {
+        return match policy.check(&parent) {
+            Ok(origin) if !origin.is_opaque() => vec![origin],
+            _ => Vec::new(),
+        };
+    }
+    policy.exact_origins().cloned().collect()
+}

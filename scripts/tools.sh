@@ -1,0 +1,100 @@
+# shellcheck shell=bash
+# Installs (only when missing) and puts on PATH every tool crossframe needs.
+# Sourced by scripts/run.sh, scripts/test.sh and scripts/build.sh; each step
+# says what it does and how far along it is, because the first run takes
+# about ten minutes (trunk is compiled from source).
+#
+#   CROSSFRAME_TOOLS   where tools are installed (default: ~/.cache/crossframe/tools)
+
+set -euo pipefail
+
+CROSSFRAME_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CROSSFRAME_TOOLS=${CROSSFRAME_TOOLS:-$HOME/.cache/crossframe/tools}
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=132
+export PATH="$CROSSFRAME_TOOLS/bin:$CROSSFRAME_TOOLS/binaryen/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+_step=0
+_steps=5
+step() {
+  _step=$((_step + 1))
+  printf '\033[1m[tools %d/%d]\033[0m %s\n' "$_step" "$_steps" "$*" >&2
+}
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Runs a long command, printing a heartbeat every 30 s so it never looks hung.
+with_heartbeat() {
+  local label=$1
+  shift
+  local started=$SECONDS
+  "$@" &
+  local pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 5
+    local waited=$((SECONDS - started))
+    if kill -0 "$pid" 2>/dev/null && [ $((waited % 30)) -lt 5 ] && [ "$waited" -ge 30 ]; then
+      printf '        ... still %s (%d s so far)\n' "$label" "$waited" >&2
+    fi
+  done
+  wait "$pid"
+}
+
+wasm_bindgen_version() {
+  # The version Cargo.lock pins; wasm-bindgen-cli must match it exactly.
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' \
+    "$CROSSFRAME_ROOT/Cargo.lock"
+}
+
+ensure_rust_tools() {
+  mkdir -p "$CROSSFRAME_TOOLS"
+  step "wasm32 target"
+  if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    echo "        present" >&2
+  else
+    rustup target add wasm32-unknown-unknown
+  fi
+
+  step "trunk $TRUNK_VERSION"
+  if trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
+    echo "        present: $(command -v trunk)" >&2
+  else
+    echo "        compiling from crates.io (about 6 minutes on 2 cores)" >&2
+    with_heartbeat "compiling trunk" \
+      cargo install --quiet --locked "trunk@$TRUNK_VERSION" --root "$CROSSFRAME_TOOLS"
+  fi
+
+  local wb
+  wb=$(wasm_bindgen_version)
+  step "wasm-bindgen-cli $wb (the version in Cargo.lock)"
+  if wasm-bindgen --version 2>/dev/null | grep -q " $wb\$"; then
+    echo "        present: $(command -v wasm-bindgen)" >&2
+  else
+    # Not --locked: one of its locked dependencies is no longer on crates.io.
+    echo "        compiling from crates.io (about 2 minutes)" >&2
+    with_heartbeat "compiling wasm-bindgen-cli" \
+      cargo install --quiet --force "wasm-bindgen-cli@$wb" --root "$CROSSFRAME_TOOLS"
+  fi
+
+  step "wasm-opt (binaryen $BINARYEN_VERSION from npm; Debian's 108 rejects today's wasm)"
+  if wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
+    echo "        present: $(command -v wasm-opt)" >&2
+  else
+    mkdir -p "$CROSSFRAME_TOOLS/binaryen"
+    npm install --silent --no-audit --no-fund --prefix "$CROSSFRAME_TOOLS/binaryen" \
+      "binaryen@$BINARYEN_VERSION" >&2
+  fi
+}
+
+ensure_browser() {
+  step "chromium and chromedriver (Debian packages)"
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+    echo "        present: $(/usr/bin/chromium --version 2>/dev/null)" >&2
+  else
+    echo "        apt-get update, then installing chromium chromium-driver (1-3 minutes)" >&2
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >&2
+  fi
+}
