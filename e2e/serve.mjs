@@ -1,0 +1,86 @@
+// A plain static file server for the tests: one folder per origin, no trunk.
+//
+//   node serve.mjs 127.0.0.1:18080=../dist localhost:18081=../child/dist+/__e2e=fixtures ...
+//
+// Each argument is HOST:PORT=DIR, optionally followed by +/PREFIX=DIR mounts.
+// "localhost" listens on 127.0.0.1 and, where the machine has it, ::1.
+// Serves only files inside the given folders; anything else is a 404.
+import { createServer } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, resolve, sep } from "node:path";
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+};
+
+function parseSite(arg) {
+  const [site, ...mounts] = arg.split("+");
+  const [address, root] = site.split("=");
+  const colon = address.lastIndexOf(":");
+  return {
+    host: address.slice(0, colon),
+    port: Number(address.slice(colon + 1)),
+    mounts: [
+      ...mounts.map((m) => {
+        const [prefix, dir] = m.split("=");
+        return { prefix, dir: resolve(dir) };
+      }),
+      { prefix: "", dir: resolve(root) },
+    ],
+  };
+}
+
+async function findFile(mounts, pathname) {
+  for (const { prefix, dir } of mounts) {
+    if (prefix && pathname !== prefix && !pathname.startsWith(prefix + "/")) continue;
+    let file = resolve(join(dir, decodeURIComponent(pathname.slice(prefix.length))));
+    if (file !== dir && !file.startsWith(dir + sep)) return null;
+    try {
+      if ((await stat(file)).isDirectory()) file = join(file, "index.html");
+      return { file, body: await readFile(file) };
+    } catch {
+      if (prefix) return null;
+    }
+  }
+  return null;
+}
+
+function listen(server, host, port) {
+  return new Promise((ok, fail) => {
+    server.once("error", fail);
+    server.listen(port, host, () => ok());
+  });
+}
+
+for (const arg of process.argv.slice(2)) {
+  const site = parseSite(arg);
+  const handler = async (req, res) => {
+    const { pathname } = new URL(req.url, "http://x");
+    const found = await findFile(site.mounts, pathname);
+    if (!found) {
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+      return;
+    }
+    res.writeHead(200, {
+      "content-type": TYPES[extname(found.file)] ?? "application/octet-stream",
+      "cache-control": "no-store",
+    });
+    res.end(found.body);
+  };
+  const hosts = site.host === "localhost" ? ["127.0.0.1", "::1"] : [site.host];
+  for (const host of hosts) {
+    try {
+      await listen(createServer(handler), host, site.port);
+    } catch (error) {
+      if (host === "::1") continue; // no IPv6 loopback here: 127.0.0.1 is enough
+      throw error;
+    }
+  }
+  console.log(`serving http://${site.host}:${site.port}/ from ${site.mounts.map((m) => m.prefix + "=" + m.dir).join(" ")}`);
+}

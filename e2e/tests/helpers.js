@@ -1,0 +1,41 @@
+// Shared pieces of the end-to-end tests.
+import { expect, test as base } from "@playwright/test";
+import { SITES } from "./sites.js";
+
+/** A test whose page records console output of every frame and fails on a panic. */
+export const test = base.extend({
+  consoleLines: async ({ page }, use) => {
+    const lines = [];
+    page.on("console", (msg) => lines.push(`${msg.type()}: ${msg.text()}`));
+    page.on("pageerror", (error) => lines.push(`pageerror: ${error.message}`));
+    await use(lines);
+    const crashes = lines.filter((l) => /panicked|RuntimeError|unreachable|pageerror/.test(l));
+    expect(crashes, "no panic or uncaught error in any frame").toEqual([]);
+  },
+});
+export { expect };
+
+/** The host page, with the child widget loaded and ready. */
+export async function openHost(page) {
+  await page.goto(SITES.host.url);
+  await expect(page.getByTestId("status")).toHaveText(`Widget ready at ${SITES.child.origin}`);
+  return page.frameLocator("[data-testid=child-frame]");
+}
+
+/** The child widget's frame object (for evaluating script inside it). */
+export function childFrame(page) {
+  const frame = page.frames().find((f) => f.url().startsWith(SITES.child.origin));
+  if (!frame) throw new Error("the child frame is not loaded");
+  return frame;
+}
+
+/** A crossframe envelope carrying text, as the wire string. */
+export function envelope(text) {
+  return JSON.stringify({ crossframe: 1, kind: "message", body: { Text: text } });
+}
+
+/** Waits until some console line contains `needle`, then returns it. */
+export async function consoleLine(lines, needle) {
+  await expect.poll(() => lines.find((l) => l.includes(needle)), { message: `console has "${needle}"` }).toBeTruthy();
+  return lines.find((l) => l.includes(needle));
+}
