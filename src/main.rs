@@ -1,10 +1,19 @@
-//! The demo host page: embeds the child widget from another origin, says
-//! "Hello" as soon as the widget is listening, and logs every message sent
-//! and received with its origin and time.
+//! The demo host page: embeds the child widget from another origin, connects
+//! to it, greets it with "Hello" as soon as it is connected, calls it, and
+//! logs every message and call with origin, time and latency.
+//!
+//! Query parameters (for trying things out and for the tests):
+//! `?children=N` embeds N widgets (1-4), each with its own connection;
+//! `?path=/p` loads the widget from that path on the configured child origin
+//! (never another origin).
 
-use crossframe::{use_post_message, Origin, Received, UsePostMessageOptions};
-use crossframe_demo_child::ui::{clock, Log, Refused, RefusedCallback, SendForm};
-use crossframe_demo_child::{ChildToHost, HostToChild};
+use std::time::Duration;
+
+use crossframe::{use_connection, CallError, ConnectionOptions, ConnectionState, Handlers, Origin};
+use crossframe_demo_child::ui::{clock, state_class, Log, Refused, RefusedCallback, SendForm};
+use crossframe_demo_child::{
+    ChildToHost, HostPage, HostRequest, HostResponse, Widget, WidgetRequest, WidgetResponse,
+};
 use yew::prelude::*;
 
 /// Where the child widget is served, fixed at build time.
@@ -26,6 +35,7 @@ struct Entry {
     direction: Direction,
     origin: String,
     text: String,
+    latency: Option<String>,
 }
 
 impl Entry {
@@ -35,88 +45,46 @@ impl Entry {
             direction,
             origin: origin.to_owned(),
             text: text.into(),
+            latency: None,
         }
     }
 }
 
-/// The child's origin, from its URL.
-fn child_origin() -> Result<Origin, String> {
-    let url = web_sys::Url::new(CHILD_URL).map_err(|_| format!("{CHILD_URL:?} is not a URL"))?;
-    Origin::parse(&url.origin()).map_err(|e| e.to_string())
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_default()
+}
+
+fn query(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
+}
+
+/// The widget's URL (the configured one, or `?path=` on its origin) and origin.
+fn child_target() -> Result<(String, Origin), String> {
+    let base = web_sys::Url::new(CHILD_URL).map_err(|_| format!("{CHILD_URL:?} is not a URL"))?;
+    let origin = Origin::parse(&base.origin()).map_err(|e| e.to_string())?;
+    let url = match query("path").filter(|p| p.starts_with('/') && !p.starts_with("//")) {
+        Some(path) => format!("{origin}{path}"),
+        None => CHILD_URL.to_owned(),
+    };
+    Ok((url, origin))
 }
 
 #[component]
 fn App() -> Html {
-    let iframe = use_node_ref();
-    let log = use_reducer(Log::<Entry>::default);
-    let refused = use_reducer(Refused::default);
-    let ready_count = use_state(|| 0_u32);
-    let (child, config_error) = match child_origin() {
-        Ok(origin) => (origin, None),
-        Err(error) => (Origin::null(), Some(error)),
-    };
-
-    let on_message = {
-        let log = log.clone();
-        move |message: Received<ChildToHost>| {
-            let text = match message.message {
-                ChildToHost::Text(text) => text,
-                ChildToHost::Reply { text, .. } => text,
-            };
-            log.dispatch(Entry::new(
-                Direction::Received,
-                message.origin.as_str(),
-                text,
-            ));
-        }
-    };
-    let on_ready = {
-        let log = log.clone();
-        let ready_count = ready_count.clone();
-        Callback::from(move |origin: Origin| {
-            log.dispatch(Entry::new(
-                Direction::Note,
-                origin.as_str(),
-                "widget is listening",
-            ));
-            ready_count.set(*ready_count + 1);
-        })
-    };
-    let options = UsePostMessageOptions::frame(iframe.clone(), child.clone())
-        .on_ready(on_ready)
-        .on_drop(refused.callback());
-    let link = use_post_message::<ChildToHost, HostToChild, _>(options, on_message);
-
-    let send = {
-        let link = link.clone();
-        let log = log.clone();
-        let child = child.clone();
-        Callback::from(move |text: String| {
-            let result = link.send(&HostToChild::Text(text.clone()));
-            let entry = match result {
-                Ok(()) => Entry::new(Direction::Sent, child.as_str(), text),
-                Err(error) => Entry::new(
-                    Direction::Note,
-                    child.as_str(),
-                    format!("not sent: {error}"),
-                ),
-            };
-            log.dispatch(entry);
-        })
-    };
-    {
-        // Say hello each time the widget (re)announces itself.
-        let send = send.clone();
-        use_effect_with(*ready_count, move |count| {
-            if *count > 0 {
-                send.emit("Hello".to_owned());
-            }
-        });
-    }
-
+    let count = query("children")
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, 4);
     let page_origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
+    let target = child_target();
     html! {
         <main class="host">
             <h1>{ "crossframe demo host" }</h1>
@@ -124,21 +92,56 @@ fn App() -> Html {
                 { "This page: " }<code>{ page_origin }</code>
                 { " — widget: " }<code>{ CHILD_URL }</code>
             </p>
-            if let Some(error) = config_error {
-                <p class="error" data-testid="config-error">
-                    { format!("Bad child URL, not talking to it: {error}") }
-                </p>
+            { match target {
+                Ok((url, origin)) => html! {
+                    for index in 0..count {
+                        <Embed key={index} {index} url={url.clone()} origin={origin.clone()} />
+                    }
+                },
+                Err(error) => html! {
+                    <p class="error" data-testid="config-error">
+                        { format!("Bad child URL, not talking to it: {error}") }
+                    </p>
+                },
+            } }
+        </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EmbedProps {
+    index: usize,
+    url: AttrValue,
+    origin: Origin,
+}
+
+/// One embedded widget: its iframe, its log, and (switchable) its connection.
+#[component]
+fn Embed(props: &EmbedProps) -> Html {
+    let iframe = use_node_ref();
+    let log = use_reducer(Log::<Entry>::default);
+    let refused = use_reducer(Refused::default);
+    let enabled = use_state(|| true);
+    let toggle = {
+        let enabled = enabled.clone();
+        move |_| enabled.set(!*enabled)
+    };
+    html! {
+        <section class="embed" data-testid={format!("embed-{}", props.index)}>
+            if *enabled {
+                <Connector iframe={iframe.clone()} origin={props.origin.clone()}
+                    log={log.dispatcher()} on_drop={refused.callback()} />
+            } else {
+                <p class="status disconnected" data-testid="status">{ "switched off" }</p>
             }
-            <p class="status" data-testid="status">{
-                match link.peer_origin() {
-                    Some(origin) => format!("Widget ready at {origin}"),
-                    None => "Waiting for the widget…".to_owned(),
-                }
-            }</p>
-            <iframe ref={iframe} src={CHILD_URL} title="crossframe child widget"
+            <p class="controls">
+                <button data-testid="toggle" onclick={toggle}>
+                    { if *enabled { "Switch the connection off" } else { "Switch it on" } }
+                </button>
+            </p>
+            <iframe ref={iframe} src={props.url.clone()} title="crossframe child widget"
                 data-testid="child-frame" />
-            <SendForm on_send={send} test_id="host-input" placeholder="Message to the widget" />
-            <h2>{ "Messages" }</h2>
+            <h2>{ "Messages and calls" }</h2>
             <ol class="log" data-testid="log">
                 { for log.entries.iter().map(|entry| {
                     let (class, arrow) = match entry.direction {
@@ -152,13 +155,129 @@ fn App() -> Html {
                             <span class="direction">{ arrow }</span>
                             <span class="origin">{ &entry.origin }</span>
                             <span class="text">{ &entry.text }</span>
+                            if let Some(latency) = &entry.latency {
+                                <span class="latency">{ latency }</span>
+                            }
                         </li>
                     }
                 }) }
             </ol>
             <p class="refused" data-testid="refused">{ refused.summary() }</p>
-        </main>
+        </section>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct ConnectorProps {
+    iframe: NodeRef,
+    origin: Origin,
+    log: UseReducerDispatcher<Log<Entry>>,
+    on_drop: Callback<crossframe::Dropped>,
+}
+
+/// Owns the connection to one widget while mounted.
+#[component]
+fn Connector(props: &ConnectorProps) -> Html {
+    let log = props.log.clone();
+    let handlers = {
+        let log = log.clone();
+        Handlers::<HostPage>::new()
+            .on_message(move |ChildToHost::Text(text), origin| {
+                log.dispatch(Entry::new(Direction::Received, origin.as_str(), text));
+            })
+            .on_request(|HostRequest::Title, _origin| {
+                let title = web_sys::window()
+                    .and_then(|w| w.document())
+                    .map(|d| d.title())
+                    .unwrap_or_default();
+                Ok(HostResponse::Title(title))
+            })
+    };
+    let options = ConnectionOptions::frame(props.iframe.clone(), props.origin.clone())
+        .on_drop(props.on_drop.clone());
+    let link = use_connection::<Widget, HostPage>(options, handlers);
+
+    // Calls the widget and logs the call, then its answer with the latency.
+    let call = {
+        let link = link.clone();
+        let log = log.clone();
+        let origin = props.origin.clone();
+        Callback::from(move |(request, timeout): (WidgetRequest, Duration)| {
+            let shown = match &request {
+                WidgetRequest::Greet(text) => text.clone(),
+                other => format!("call {other:?}"),
+            };
+            log.dispatch(Entry::new(Direction::Sent, origin.as_str(), shown));
+            let started = now_ms();
+            let answer = link.call_with_timeout(request, timeout);
+            let log = log.clone();
+            let origin = origin.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = answer.await;
+                let latency = format!("{:.2} ms", now_ms() - started);
+                let mut entry = match result {
+                    Ok(response) => {
+                        Entry::new(Direction::Received, origin.as_str(), describe(response))
+                    }
+                    Err(error) => Entry::new(Direction::Note, origin.as_str(), call_failed(&error)),
+                };
+                entry.latency = Some(latency);
+                log.dispatch(entry);
+            });
+        })
+    };
+    {
+        // Greet the widget each time the connection comes up.
+        let call = call.clone();
+        let connected = matches!(link.state(), ConnectionState::Connected { .. });
+        use_effect_with(connected, move |connected| {
+            if *connected {
+                call.emit((
+                    WidgetRequest::Greet("Hello".to_owned()),
+                    crossframe::DEFAULT_CALL_TIMEOUT,
+                ));
+            }
+        });
+    }
+    let greet = {
+        let call = call.clone();
+        Callback::from(move |text: String| {
+            call.emit((WidgetRequest::Greet(text), crossframe::DEFAULT_CALL_TIMEOUT))
+        })
+    };
+    let button =
+        |test_id: &'static str, label: &'static str, request: WidgetRequest, timeout: u64| {
+            let call = call.clone();
+            let onclick = move |_| call.emit((request.clone(), Duration::from_millis(timeout)));
+            html! { <button data-testid={test_id} {onclick}>{ label }</button> }
+        };
+    html! {
+        <>
+            <p class={classes!("status", state_class(link.state()))} data-testid="status">
+                { link.state().to_string() }
+            </p>
+            <SendForm on_send={greet} test_id="host-input" placeholder="Message to the widget" />
+            <p class="controls">
+                { button("call-location", "Where are you?", WidgetRequest::Location, 5_000) }
+                { button("call-add", "2 + 3", WidgetRequest::Add(2, 3), 5_000) }
+                { button("call-slow", "Slow answer (3 s)", WidgetRequest::Wait(3_000), 10_000) }
+                { button("call-timeout", "Slow answer, 1 s timeout", WidgetRequest::Wait(3_000), 1_000) }
+            </p>
+        </>
+    }
+}
+
+fn describe(response: WidgetResponse) -> String {
+    match response {
+        WidgetResponse::Greeting { text, .. } => text,
+        WidgetResponse::Location(location) => format!("location: {location}"),
+        WidgetResponse::Sum(sum) => format!("sum: {sum}"),
+        WidgetResponse::Waited(millis) => format!("waited {millis} ms"),
+    }
+}
+
+fn call_failed(error: &CallError) -> String {
+    format!("call failed: {error}")
 }
 
 fn main() {

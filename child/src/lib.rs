@@ -9,50 +9,114 @@ use serde::{Deserialize, Serialize};
 /// (`CROSSFRAME_HOST_ORIGINS`): the demo host's `trunk serve` address.
 pub const DEFAULT_HOST_ORIGINS: &str = "http://127.0.0.1:8080";
 
-/// What the host says to the widget.
+/// What the widget offers the host: messages it shows, calls it answers.
+///
+/// ```
+/// use crossframe_demo_child::{Widget, WidgetRequest};
+/// fn ask(link: crossframe::ConnectionHandle<Widget, crossframe_demo_child::HostPage>) {
+///     let _answer = link.call(WidgetRequest::Location);
+/// }
+/// ```
+#[derive(Debug)]
+pub struct Widget;
+
+impl crossframe::Api for Widget {
+    type Message = HostToChild;
+    type Request = WidgetRequest;
+    type Response = WidgetResponse;
+}
+
+/// What the host page offers the widget.
+#[derive(Debug)]
+pub struct HostPage;
+
+impl crossframe::Api for HostPage {
+    type Message = ChildToHost;
+    type Request = HostRequest;
+    type Response = HostResponse;
+}
+
+/// A fire-and-forget message from the host, shown by the widget.
 ///
 /// ```
 /// use crossframe_demo_child::HostToChild;
-/// let hello = HostToChild::Text("Hello".into());
-/// assert_eq!(hello, HostToChild::Text("Hello".into()));
+/// assert_eq!(HostToChild::Text("hi".into()), HostToChild::Text("hi".into()));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum HostToChild {
-    /// Free text (the host's "Hello", or whatever its user typed).
+    /// Free text.
     Text(String),
 }
 
-/// What the widget says to the host.
+/// Calls the widget answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WidgetRequest {
+    /// Show this text (the host's "Hello") and answer with a greeting.
+    Greet(String),
+    /// Where does the widget run?
+    Location,
+    /// Add two numbers.
+    Add(i64, i64),
+    /// Answer after this many milliseconds (to see timeouts and reconnects).
+    Wait(u32),
+}
+
+/// The widget's answers.
 ///
 /// ```
-/// use crossframe_demo_child::ChildToHost;
-/// let reply = ChildToHost::reply_from("http://localhost:8081/");
-/// assert_eq!(reply, ChildToHost::Reply {
+/// use crossframe_demo_child::WidgetResponse;
+/// let reply = WidgetResponse::greeting_from("http://localhost:8081/");
+/// assert_eq!(reply, WidgetResponse::Greeting {
 ///     text: "您好，这里是 http://localhost:8081/".into(),
 ///     location: "http://localhost:8081/".into(),
 /// });
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ChildToHost {
-    /// Free text typed by the widget's user.
-    Text(String),
-    /// The widget's answer to each host message, naming where it runs.
-    Reply {
+pub enum WidgetResponse {
+    /// The answer to [`WidgetRequest::Greet`], naming where the widget runs.
+    Greeting {
         /// The greeting shown to people.
         text: String,
         /// The widget's `location.href`.
         location: String,
     },
+    /// The widget's `location.href`.
+    Location(String),
+    /// A sum.
+    Sum(i64),
+    /// The answer to [`WidgetRequest::Wait`]: waited this long.
+    Waited(u32),
 }
 
-impl ChildToHost {
-    /// The widget's answer, sent from `location`.
-    pub fn reply_from(location: &str) -> Self {
-        ChildToHost::Reply {
+impl WidgetResponse {
+    /// The widget's greeting, sent from `location`.
+    pub fn greeting_from(location: &str) -> Self {
+        WidgetResponse::Greeting {
             text: format!("您好，这里是 {location}"),
             location: location.to_owned(),
         }
     }
+}
+
+/// A fire-and-forget message from the widget, shown by the host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChildToHost {
+    /// Free text typed by the widget's user.
+    Text(String),
+}
+
+/// Calls the host answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HostRequest {
+    /// The host page's title.
+    Title,
+}
+
+/// The host's answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HostResponse {
+    /// `document.title`.
+    Title(String),
 }
 
 pub mod ui;

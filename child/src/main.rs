@@ -1,9 +1,14 @@
-//! The demo child widget: shows every message it receives with its sender's
-//! origin, answers each with its own location, and can send text to the host.
+//! The demo child widget: shows every message and greeting it receives with
+//! the sender's origin, answers the host's calls (greeting with its own
+//! location, location, sums, slow answers), and can message and call the host.
 
-use crossframe::{use_post_message, OriginPolicy, Received, UsePostMessageOptions};
-use crossframe_demo_child::ui::{clock, Log, Refused, RefusedCallback, SendForm};
-use crossframe_demo_child::{ChildToHost, HostToChild, DEFAULT_HOST_ORIGINS};
+use crossframe::{use_connection, ConnectionOptions, ConnectionState, Handlers, OriginPolicy};
+use crossframe_demo_child::ui::{clock, state_class, Log, Refused, RefusedCallback, SendForm};
+use crossframe_demo_child::{
+    ChildToHost, HostPage, HostRequest, HostResponse, HostToChild, Widget, WidgetRequest,
+    WidgetResponse, DEFAULT_HOST_ORIGINS,
+};
+use gloo_timers::future::TimeoutFuture;
 use yew::prelude::*;
 
 /// The host origins allowed to talk to this widget, fixed at build time.
@@ -19,6 +24,14 @@ struct Entry {
     text: String,
 }
 
+fn entry(origin: &str, text: impl Into<String>) -> Entry {
+    Entry {
+        time: clock(),
+        origin: origin.to_owned(),
+        text: text.into(),
+    }
+}
+
 #[component]
 fn App() -> Html {
     let location = web_sys::window()
@@ -30,33 +43,65 @@ fn App() -> Html {
         Err(error) => (OriginPolicy::new(), Some(error.to_string())),
     };
     let received = use_reducer(Log::<Entry>::default);
+    let notes = use_reducer(Log::<String>::default);
     let refused = use_reducer(Refused::default);
 
-    let on_message = {
-        let received = received.clone();
+    let handlers = {
+        let on_message = received.dispatcher();
+        let on_request = received.dispatcher();
         let location = location.clone();
-        move |message: Received<HostToChild>| {
-            let HostToChild::Text(text) = &message.message;
-            received.dispatch(Entry {
-                time: clock(),
-                origin: message.origin.to_string(),
-                text: text.clone(),
-            });
-            if let Err(error) = message.reply(&ChildToHost::reply_from(&location)) {
-                web_sys::console::warn_1(&format!("crossframe: reply failed: {error}").into());
-            }
-        }
+        Handlers::<Widget>::new()
+            .on_message(move |HostToChild::Text(text), origin| {
+                on_message.dispatch(entry(origin.as_str(), text));
+            })
+            .on_request_async(move |request, origin| {
+                let (delay, answer) = match request {
+                    WidgetRequest::Greet(text) => {
+                        on_request.dispatch(entry(origin.as_str(), text));
+                        (0, Ok(WidgetResponse::greeting_from(&location)))
+                    }
+                    WidgetRequest::Location => (0, Ok(WidgetResponse::Location(location.clone()))),
+                    WidgetRequest::Add(a, b) => (
+                        0,
+                        a.checked_add(b)
+                            .map(WidgetResponse::Sum)
+                            .ok_or_else(|| "the sum overflows".to_owned()),
+                    ),
+                    WidgetRequest::Wait(millis) => (millis, Ok(WidgetResponse::Waited(millis))),
+                };
+                async move {
+                    if delay > 0 {
+                        TimeoutFuture::new(delay).await;
+                    }
+                    answer
+                }
+            })
     };
-    let options = UsePostMessageOptions::parent(allowed.clone()).on_drop(refused.callback());
-    let link = use_post_message::<HostToChild, ChildToHost, _>(options, on_message);
+    let options = ConnectionOptions::parent(allowed.clone()).on_drop(refused.callback());
+    let link = use_connection::<HostPage, Widget>(options, handlers);
 
     let on_send = {
         let link = link.clone();
+        let notes = notes.dispatcher();
         Callback::from(move |text: String| {
             if let Err(error) = link.send(&ChildToHost::Text(text)) {
-                web_sys::console::warn_1(&format!("crossframe: send failed: {error}").into());
+                notes.dispatch(format!("not sent: {error}"));
             }
         })
+    };
+    let ask_title = {
+        let link = link.clone();
+        let notes = notes.dispatcher();
+        move |_| {
+            let call = link.call(HostRequest::Title);
+            let notes = notes.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                notes.dispatch(match call.await {
+                    Ok(HostResponse::Title(title)) => format!("the host's title is {title:?}"),
+                    Err(error) => format!("call failed: {error}"),
+                });
+            });
+        }
     };
 
     html! {
@@ -71,13 +116,19 @@ fn App() -> Html {
                     { format!("Bad configuration, refusing all messages: {error}") }
                 </p>
             }
-            <p class="status" data-testid="peer">{
-                match link.peer_origin() {
-                    Some(origin) => format!("Talking to {origin}"),
-                    None => "No host has spoken yet".to_owned(),
-                }
-            }</p>
+            <p class={classes!("status", state_class(link.state()))} data-testid="state">
+                { link.state().to_string() }
+            </p>
             <SendForm on_send={on_send} test_id="child-input" placeholder="Message to the host" />
+            <p>
+                <button data-testid="call-title" onclick={ask_title}
+                    disabled={!matches!(link.state(), ConnectionState::Connected { .. })}>
+                    { "Ask the host for its title" }
+                </button>
+            </p>
+            <ul class="notes" data-testid="notes">
+                { for notes.entries.iter().map(|note| html! { <li>{ note }</li> }) }
+            </ul>
             <h2>{ "Received" }</h2>
             <ol class="log" data-testid="received">
                 { for received.entries.iter().map(|entry| html! {

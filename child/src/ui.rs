@@ -118,3 +118,12 @@ impl RefusedCallback for UseReducerHandle<Refused> {
         Callback::from(move |dropped| handle.dispatch(dropped))
     }
 }
+
+/// A CSS class for a connection state badge.
+pub fn state_class(state: &crossframe::ConnectionState) -> &'static str {
+    match state {
+        crossframe::ConnectionState::Connecting => "connecting",
+        crossframe::ConnectionState::Connected { .. } => "connected",
+        crossframe::ConnectionState::Disconnected(_) => "disconnected",
+    }
+}

@@ -3,8 +3,14 @@
 //! Every crossframe message is a **JSON string** of this object:
 //!
 //! ```json
+//! {"crossframe": 1, "kind": "hello"}
+//! {"crossframe": 1, "kind": "connect", "session": 3}        (+ a transferred MessagePort)
+//! {"crossframe": 1, "kind": "ack", "session": 3}
 //! {"crossframe": 1, "kind": "message", "body": <the app's own serde value>}
-//! {"crossframe": 1, "kind": "ready"}
+//! {"crossframe": 1, "kind": "request", "id": 7, "body": <value>}
+//! {"crossframe": 1, "kind": "response", "id": 7, "body": <value>}
+//! {"crossframe": 1, "kind": "response", "id": 7, "error": "why the handler failed"}
+//! {"crossframe": 1, "kind": "bye"}
 //! ```
 //!
 //! * `crossframe` is the protocol version, and its presence is what marks the
@@ -32,7 +38,9 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// Longer messages are refused before they are copied or parsed.
 pub const DEFAULT_MAX_MESSAGE_LEN: usize = 4 * 1024 * 1024;
 
-/// What an envelope carries.
+/// What an envelope carries. `T` is the body's type; decode with
+/// `Box<RawValue>` to read the header first and the body later
+/// ([`body`]), when the kind decides the type.
 ///
 /// ```
 /// use crossframe::envelope::{decode, encode, Frame};
@@ -42,17 +50,55 @@ pub const DEFAULT_MAX_MESSAGE_LEN: usize = 4 * 1024 * 1024;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Frame<T> {
-    /// The child announces that it is listening (sent by the library itself).
-    Ready,
-    /// An application message.
+    /// "I am listening": sent by each side when it starts, and by the child
+    /// in answer to the host's.
+    Hello,
+    /// Host to child, with a transferred `MessagePort`: talk on this port.
+    Connect {
+        /// Numbers the host's channels, so a late ack of an old one is ignored.
+        session: u64,
+    },
+    /// Child to host, on the new port: connected.
+    Ack {
+        /// The session being acknowledged.
+        session: u64,
+    },
+    /// "I am going away" (unmount, reload, navigation).
+    Bye,
+    /// A fire-and-forget application message.
     Message(T),
+    /// A call that expects a [`Frame::Response`] with the same id.
+    Request {
+        /// Correlates the response.
+        id: u64,
+        /// The request.
+        body: T,
+    },
+    /// The answer to a [`Frame::Request`]: its value, or why the handler failed.
+    Response {
+        /// The request's id.
+        id: u64,
+        /// The handler's result.
+        result: Result<T, String>,
+    },
 }
 
 impl<T> Frame<T> {
-    fn kind(&self) -> &'static str {
+    /// The wire name of this frame's kind.
+    ///
+    /// ```
+    /// use crossframe::envelope::Frame;
+    /// assert_eq!(Frame::<()>::Bye.kind(), "bye");
+    /// ```
+    pub fn kind(&self) -> &'static str {
         match self {
-            Frame::Ready => "ready",
+            Frame::Hello => "hello",
+            Frame::Connect { .. } => "connect",
+            Frame::Ack { .. } => "ack",
+            Frame::Bye => "bye",
             Frame::Message(_) => "message",
+            Frame::Request { .. } => "request",
+            Frame::Response { .. } => "response",
         }
     }
 }
@@ -118,7 +164,13 @@ struct WireOut<'a, T> {
     crossframe: u32,
     kind: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    session: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     body: Option<&'a T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
 }
 
 /// The envelope's fields, read lazily: the body stays raw JSON until the
@@ -132,6 +184,12 @@ struct WireIn<'a> {
     kind: Option<&'a RawValue>,
     #[serde(borrow, default, deserialize_with = "present")]
     body: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    session: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    id: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    error: Option<&'a RawValue>,
 }
 
 fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
@@ -142,19 +200,49 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValu
 ///
 /// ```
 /// use crossframe::envelope::{encode, Frame};
-/// assert_eq!(encode::<()>(&Frame::Ready).unwrap(), r#"{"crossframe":1,"kind":"ready"}"#);
+/// assert_eq!(encode::<()>(&Frame::Hello).unwrap(), r#"{"crossframe":1,"kind":"hello"}"#);
+/// let response = Frame::Response { id: 7, result: Err::<(), _>("no such item".to_owned()) };
+/// assert_eq!(encode(&response).unwrap(), r#"{"crossframe":1,"kind":"response","id":7,"error":"no such item"}"#);
 /// ```
 pub fn encode<T: Serialize>(frame: &Frame<T>) -> Result<String, EncodeError> {
-    let body = match frame {
-        Frame::Ready => None,
-        Frame::Message(body) => Some(body),
-    };
-    serde_json::to_string(&WireOut {
+    let mut wire = WireOut {
         crossframe: PROTOCOL_VERSION,
         kind: frame.kind(),
-        body,
-    })
-    .map_err(|e| EncodeError::Serialize(e.to_string()))
+        session: None,
+        id: None,
+        body: None,
+        error: None,
+    };
+    match frame {
+        Frame::Hello | Frame::Bye => {}
+        Frame::Connect { session } | Frame::Ack { session } => wire.session = Some(*session),
+        Frame::Message(body) => wire.body = Some(body),
+        Frame::Request { id, body } => {
+            wire.id = Some(*id);
+            wire.body = Some(body);
+        }
+        Frame::Response { id, result } => {
+            wire.id = Some(*id);
+            match result {
+                Ok(body) => wire.body = Some(body),
+                Err(error) => wire.error = Some(error),
+            }
+        }
+    }
+    serde_json::to_string(&wire).map_err(|e| EncodeError::Serialize(e.to_string()))
+}
+
+/// Decodes a body read raw (see [`Frame`]) into its type.
+///
+/// ```
+/// use crossframe::envelope::{body, decode, Frame};
+/// use serde_json::value::RawValue;
+/// let frame = decode::<Box<RawValue>>(r#"{"crossframe":1,"kind":"request","id":1,"body":[1,2]}"#, 1024).unwrap();
+/// let Frame::Request { body: raw, .. } = frame else { unreachable!() };
+/// assert_eq!(body::<(u8, u8)>(&raw), Ok((1, 2)));
+/// ```
+pub fn body<T: DeserializeOwned>(raw: &RawValue) -> Result<T, DecodeError> {
+    serde_json::from_str(raw.get()).map_err(|e| DecodeError::Body(e.to_string()))
 }
 
 /// Decodes a wire string into a frame, refusing anything longer than
@@ -198,15 +286,40 @@ pub fn decode<T: DeserializeOwned>(text: &str, max_len: usize) -> Result<Frame<T
         .ok_or_else(|| DecodeError::Malformed("no \"kind\" field".to_owned()))?;
     let kind: &str = serde_json::from_str(kind.get())
         .map_err(|_| DecodeError::Malformed(format!("kind is {}", kind.get())))?;
+    let number = |field: Option<&RawValue>, name: &str| -> Result<u64, DecodeError> {
+        let raw =
+            field.ok_or_else(|| DecodeError::Malformed(format!("{kind} has no \"{name}\"")))?;
+        serde_json::from_str(raw.get())
+            .map_err(|_| DecodeError::Malformed(format!("{name} is {}", raw.get())))
+    };
+    let typed_body = || -> Result<T, DecodeError> {
+        let raw = wire
+            .body
+            .ok_or_else(|| DecodeError::Malformed(format!("{kind} has no \"body\"")))?;
+        body(raw)
+    };
     match kind {
-        "ready" => Ok(Frame::Ready),
-        "message" => {
-            let body = wire
-                .body
-                .ok_or_else(|| DecodeError::Malformed("message has no \"body\"".to_owned()))?;
-            serde_json::from_str(body.get())
-                .map(Frame::Message)
-                .map_err(|e| DecodeError::Body(e.to_string()))
+        "hello" => Ok(Frame::Hello),
+        "bye" => Ok(Frame::Bye),
+        "connect" => Ok(Frame::Connect {
+            session: number(wire.session, "session")?,
+        }),
+        "ack" => Ok(Frame::Ack {
+            session: number(wire.session, "session")?,
+        }),
+        "message" => typed_body().map(Frame::Message),
+        "request" => Ok(Frame::Request {
+            id: number(wire.id, "id")?,
+            body: typed_body()?,
+        }),
+        "response" => {
+            let id = number(wire.id, "id")?;
+            let result = match wire.error {
+                Some(error) => Err(serde_json::from_str::<String>(error.get())
+                    .map_err(|_| DecodeError::Malformed(format!("error is {}", error.get())))?),
+                None => Ok(typed_body()?),
+            };
+            Ok(Frame::Response { id, result })
         }
         other => Err(DecodeError::UnknownKind(other.to_owned())),
     }
@@ -242,9 +355,70 @@ mod tests {
     }
 
     #[test]
-    fn ready_round_trips() {
-        let wire = encode::<Msg>(&Frame::Ready).unwrap();
-        assert_eq!(decode::<Msg>(&wire, MAX), Ok(Frame::Ready));
+    fn control_frames_round_trip() {
+        for frame in [
+            Frame::Hello,
+            Frame::Bye,
+            Frame::Connect { session: 3 },
+            Frame::Ack { session: u64::MAX },
+        ] {
+            let wire = encode::<Msg>(&frame).unwrap();
+            assert_eq!(decode::<Msg>(&wire, MAX), Ok(frame));
+        }
+    }
+
+    #[test]
+    fn calls_round_trip() {
+        for frame in [
+            Frame::Request {
+                id: 1,
+                body: Msg::Ping,
+            },
+            Frame::Response {
+                id: 1,
+                result: Ok(Msg::Text("pong".into())),
+            },
+            Frame::Response {
+                id: 2,
+                result: Err("handler failed".into()),
+            },
+        ] {
+            let wire = encode(&frame).unwrap();
+            assert_eq!(decode::<Msg>(&wire, MAX), Ok(frame));
+        }
+    }
+
+    #[test]
+    fn bodies_can_be_read_after_the_header() {
+        let wire = encode(&Frame::Request {
+            id: 9,
+            body: Msg::Point { x: 1, y: 2 },
+        })
+        .unwrap();
+        let Ok(Frame::Request { id: 9, body: raw }) = decode::<Box<RawValue>>(&wire, MAX) else {
+            panic!("not a request");
+        };
+        assert_eq!(body::<Msg>(&raw), Ok(Msg::Point { x: 1, y: 2 }));
+        assert!(matches!(body::<u8>(&raw), Err(DecodeError::Body(_))));
+    }
+
+    #[test]
+    fn calls_without_their_fields_are_malformed() {
+        for bad in [
+            r#"{"crossframe":1,"kind":"request","body":"Ping"}"#,
+            r#"{"crossframe":1,"kind":"request","id":-1,"body":"Ping"}"#,
+            r#"{"crossframe":1,"kind":"request","id":1}"#,
+            r#"{"crossframe":1,"kind":"response","body":"Ping"}"#,
+            r#"{"crossframe":1,"kind":"response","id":1,"error":5}"#,
+            r#"{"crossframe":1,"kind":"connect"}"#,
+            r#"{"crossframe":1,"kind":"ack","session":"x"}"#,
+        ] {
+            assert!(
+                matches!(decode::<Msg>(bad, MAX), Err(DecodeError::Malformed(_))),
+                "{bad:?}: {:?}",
+                decode::<Msg>(bad, MAX)
+            );
+        }
     }
 
     #[test]
@@ -288,7 +462,7 @@ mod tests {
             r#"{"crossframe":1,"kind":7,"body":"Ping"}"#,
             r#"{"crossframe":1,"kind":"message"}"#,
             r#"{"crossframe":1,"kind":"message","body":"Ping""#,
-            r#"{"crossframe":1,"crossframe":1,"kind":"ready"}"#,
+            r#"{"crossframe":1,"crossframe":1,"kind":"hello"}"#,
         ] {
             assert!(
                 matches!(decode::<Msg>(bad, MAX), Err(DecodeError::Malformed(_))),

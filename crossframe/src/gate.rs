@@ -32,6 +32,10 @@ pub enum DropReason {
     /// The data is not a message of the expected type.
     #[error(transparent)]
     Decode(#[from] DecodeError),
+    /// A well-formed frame of a kind this receiver does not take here (for
+    /// example a call on the window path, where only the port carries calls).
+    #[error("a {0:?} frame is not expected here")]
+    UnexpectedKind(&'static str),
 }
 
 /// A message that was dropped, with who sent it and why. Passed to

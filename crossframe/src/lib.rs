@@ -28,15 +28,21 @@
 //! ```
 #![deny(missing_docs, missing_debug_implementations)]
 
+pub mod connection;
 pub mod envelope;
 pub mod gate;
+mod link;
 mod origin;
 mod peer;
+mod use_connection;
 mod use_post_message;
 
+pub use connection::{CallError, ConnectionState, DisconnectReason};
 pub use gate::{DropReason, Dropped};
+pub use link::{Api, ConnectionOptions, Handlers, Link, DEFAULT_CALL_TIMEOUT};
 pub use origin::{Origin, OriginError, OriginPolicy, OriginRejected};
 pub use peer::{Peer, SendError};
+pub use use_connection::{use_connection, ConnectionHandle};
 pub use use_post_message::{
     use_post_message, Received, Stats, UsePostMessageHandle, UsePostMessageOptions,
 };

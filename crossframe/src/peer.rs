@@ -1,12 +1,14 @@
 //! The window on the other side, and the one place crossframe posts to it.
 
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use thiserror::Error;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{HtmlIFrameElement, Window};
-use yew::NodeRef;
+use web_sys::{HtmlIFrameElement, MessageEvent, Window};
+use yew::{Callback, NodeRef};
 
 use crate::envelope::{self, EncodeError, Frame};
+use crate::gate::{admit, Data, Dropped};
 use crate::origin::{Origin, OriginPolicy};
 
 /// Which window we talk to.
@@ -83,11 +85,14 @@ pub enum SendError {
     /// The browser refused the post (for example a detached window).
     #[error("postMessage failed: {0}")]
     Post(String),
+    /// No connection is up (see `ConnectionState`).
+    #[error("not connected")]
+    NotConnected,
 }
 
 /// Encodes `frame` and posts it to `window` with the exact `target` origin.
-/// This is the only call to `postMessage` in crossframe, and its target
-/// origin is an [`Origin`], which cannot be `*`.
+/// This function and the two below are the only calls to `postMessage` in
+/// crossframe; window posts take an [`Origin`], which cannot be `*`.
 pub(crate) fn post<T: Serialize>(
     window: &JsValue,
     frame: &Frame<T>,
@@ -101,6 +106,38 @@ pub(crate) fn post<T: Serialize>(
     window
         .unchecked_ref::<Window>()
         .post_message(&JsValue::from_str(&text), target.as_str())
+        .map_err(|e| SendError::Post(format!("{e:?}")))
+}
+
+/// Posts `frame` to `window` at the exact `target` origin, transferring
+/// `port` (the host's `connect`).
+pub(crate) fn post_with_port<T: Serialize>(
+    window: &JsValue,
+    frame: &Frame<T>,
+    target: &Origin,
+    port: &web_sys::MessagePort,
+) -> Result<(), SendError> {
+    if target.is_opaque() {
+        return Err(SendError::OpaqueOrigin);
+    }
+    let text = envelope::encode(frame)?;
+    window
+        .unchecked_ref::<Window>()
+        .post_message_with_transfer(
+            &JsValue::from_str(&text),
+            target.as_str(),
+            &js_sys::Array::of1(port),
+        )
+        .map_err(|e| SendError::Post(format!("{e:?}")))
+}
+
+/// Posts `frame` on a private `MessagePort` (no origin: the port is ours).
+pub(crate) fn post_on_port<T: Serialize>(
+    port: &web_sys::MessagePort,
+    frame: &Frame<T>,
+) -> Result<(), SendError> {
+    let text = envelope::encode(frame)?;
+    port.post_message(&JsValue::from_str(&text))
         .map_err(|e| SendError::Post(format!("{e:?}")))
 }
 
@@ -122,4 +159,52 @@ pub(crate) fn announce_targets(policy: &OriginPolicy) -> Vec<Origin> {
         };
     }
     policy.exact_origins().cloned().collect()
+}
+
+/// A window `message` event that passed every check.
+pub(crate) struct Admitted<T> {
+    pub(crate) origin: Origin,
+    pub(crate) frame: Frame<T>,
+    /// `event.source`: the peer's window, to reply to.
+    pub(crate) source: JsValue,
+}
+
+/// Runs a window `message` event through the admission gate: origin, then
+/// source window, then size, then envelope and body.
+pub(crate) fn inspect<T: DeserializeOwned>(
+    event: &MessageEvent,
+    policy: &OriginPolicy,
+    peer: &Peer,
+    max_len: usize,
+) -> Result<Admitted<T>, Dropped> {
+    let origin = event.origin();
+    let source = event.source().map(JsValue::from);
+    let is_source = peer.is_source(source.as_ref());
+    let data = classify(&event.data(), max_len);
+    match admit::<T>(policy, &origin, is_source, peer.describe(), data, max_len) {
+        Ok((origin, frame)) => Ok(Admitted {
+            origin,
+            frame,
+            source: source.unwrap_or(JsValue::UNDEFINED),
+        }),
+        Err(reason) => Err(Dropped { origin, reason }),
+    }
+}
+
+/// Logs a dropped message with its reason and tells `on_drop`.
+pub(crate) fn report_drop(dropped: Dropped, on_drop: Option<&Callback<Dropped>>) {
+    web_sys::console::warn_1(&format!("crossframe: {dropped}").into());
+    if let Some(on_drop) = on_drop {
+        on_drop.emit(dropped);
+    }
+}
+
+/// Reads only what admission needs: a string's length before its content.
+pub(crate) fn classify(data: &JsValue, max_len: usize) -> Data {
+    match data.dyn_ref::<js_sys::JsString>() {
+        Some(text) if text.length() as usize > max_len => Data::LongText(text.length() as usize),
+        Some(text) => Data::Text(String::from(text)),
+        None if data.is_null() => Data::Other("null".to_owned()),
+        None => Data::Other(data.js_typeof().as_string().unwrap_or_default()),
+    }
 }

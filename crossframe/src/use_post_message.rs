@@ -13,9 +13,9 @@ use web_sys::MessageEvent;
 use yew::prelude::*;
 
 use crate::envelope::{Frame, DEFAULT_MAX_MESSAGE_LEN};
-use crate::gate::{admit, Data, Dropped};
+use crate::gate::{DropReason, Dropped};
 use crate::origin::{Origin, OriginPolicy};
-use crate::peer::{announce_targets, post, Peer, SendError};
+use crate::peer::{announce_targets, inspect, post, report_drop, Admitted, Peer, SendError};
 
 /// How [`use_post_message`] talks to its peer.
 ///
@@ -338,47 +338,50 @@ where
                     let Some(event) = event.dyn_ref::<MessageEvent>() else {
                         return;
                     };
-                    let origin = event.origin();
-                    let source = event.source().map(JsValue::from);
-                    let (policy, max_len, is_source, expected) = {
+                    let (policy, peer, max_len) = {
                         let options = shared.options.borrow();
                         (
                             options.allowed.clone(),
+                            options.peer.clone(),
                             options.max_message_len,
-                            options.peer.is_source(source.as_ref()),
-                            options.peer.describe(),
                         )
                     };
-                    let data = classify(&event.data(), max_len);
-                    match admit::<In>(&policy, &origin, is_source, expected, data, max_len) {
-                        Ok((origin, frame)) => {
+                    let admitted =
+                        inspect::<In>(event, &policy, &peer, max_len).and_then(|admitted| {
+                            match admitted.frame {
+                                Frame::Hello | Frame::Message(_) => Ok(admitted),
+                                other => Err(Dropped {
+                                    origin: admitted.origin.to_string(),
+                                    reason: DropReason::UnexpectedKind(other.kind()),
+                                }),
+                            }
+                        });
+                    match admitted {
+                        Ok(Admitted {
+                            origin,
+                            frame,
+                            source,
+                        }) => {
                             bump(&shared.stats, |s| s.delivered += 1);
                             remember_peer(&shared, &peer_origin, &origin);
-                            match frame {
-                                Frame::Ready => {
-                                    let on_ready = shared.options.borrow().on_ready.clone();
-                                    if let Some(on_ready) = on_ready {
-                                        on_ready.emit(origin);
-                                    }
-                                }
-                                Frame::Message(message) => {
-                                    let on_message = on_message.borrow().clone();
-                                    on_message(Received {
-                                        message,
-                                        origin,
-                                        source: source.unwrap_or(JsValue::UNDEFINED),
-                                    });
+                            if let Frame::Message(message) = frame {
+                                let on_message = on_message.borrow().clone();
+                                on_message(Received {
+                                    message,
+                                    origin,
+                                    source,
+                                });
+                            } else {
+                                let on_ready = shared.options.borrow().on_ready.clone();
+                                if let Some(on_ready) = on_ready {
+                                    on_ready.emit(origin);
                                 }
                             }
                         }
-                        Err(reason) => {
+                        Err(dropped) => {
                             bump(&shared.stats, |s| s.dropped += 1);
-                            let dropped = Dropped { origin, reason };
-                            web_sys::console::warn_1(&format!("crossframe: {dropped}").into());
                             let on_drop = shared.options.borrow().on_drop.clone();
-                            if let Some(on_drop) = on_drop {
-                                on_drop.emit(dropped);
-                            }
+                            report_drop(dropped, on_drop.as_ref());
                         }
                     }
                 })
@@ -441,20 +444,10 @@ fn announce(shared: &Shared) {
         None => announce_targets(&options.allowed),
     };
     for target in targets {
-        if let Err(error) = post::<()>(&parent, &Frame::Ready, &target) {
+        if let Err(error) = post::<()>(&parent, &Frame::Hello, &target) {
             web_sys::console::warn_1(
                 &format!("crossframe: announcing to {target}: {error}").into(),
             );
         }
-    }
-}
-
-/// Reads only what admission needs: a string's length before its content.
-fn classify(data: &JsValue, max_len: usize) -> Data {
-    match data.dyn_ref::<js_sys::JsString>() {
-        Some(text) if text.length() as usize > max_len => Data::LongText(text.length() as usize),
-        Some(text) => Data::Text(String::from(text)),
-        None if data.is_null() => Data::Other("null".to_owned()),
-        None => Data::Other(data.js_typeof().as_string().unwrap_or_default()),
     }
 }

@@ -315,7 +315,7 @@ async fn replies_to_the_sender_with_its_exact_origin() {
 async fn announces_ready_and_reports_it() {
     let subject = mount(own_policy(), false, false).await;
     dispatch(
-        &r#"{"crossframe":1,"kind":"ready"}"#.into(),
+        &r#"{"crossframe":1,"kind":"hello"}"#.into(),
         &own_origin(),
         Some(&window_object()),
     );

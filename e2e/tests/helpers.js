@@ -15,11 +15,14 @@ export const test = base.extend({
 });
 export { expect };
 
-/** The host page, with the child widget loaded and ready. */
-export async function openHost(page) {
-  await page.goto(SITES.host.url);
-  await expect(page.getByTestId("status")).toHaveText(`Widget ready at ${SITES.child.origin}`);
-  return page.frameLocator("[data-testid=child-frame]");
+/** What the host shows while connected to the widget. */
+export const CONNECTED = `connected to ${SITES.child.origin}`;
+
+/** The host page (with `query`), with the child widget connected. */
+export async function openHost(page, query = "") {
+  await page.goto(SITES.host.url + query);
+  await expect(page.getByTestId("status").first()).toHaveText(CONNECTED);
+  return page.frameLocator("[data-testid=child-frame]").first();
 }
 
 /** The child widget's frame object (for evaluating script inside it). */

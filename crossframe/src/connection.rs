@@ -1,0 +1,675 @@
+//! The connection state machine, in plain Rust: events in, effects out.
+//!
+//! It decides when to say hello, when to open a private channel, which
+//! session is current, and which pending calls must fail and why. The browser
+//! side ([`crate::Link`]) feeds it events (messages, timeouts, unmount) and
+//! carries out its [`Effect`]s (posting, opening and closing ports, failing
+//! calls); it holds no browser types, so every path is tested natively.
+//!
+//! The handshake works whichever side starts first:
+//!
+//! ```text
+//! child                                   host
+//!   | -- hello (window, exact origin) -->   |   child loaded first, or
+//!   |   <-- hello (window) --------------   |   host mounted later: child answers hello
+//!   |   <-- connect{session} + port ------  |   host opens a MessageChannel per hello
+//!   | -- ack{session} (port) ----------->   |   both Connected; all traffic on the port
+//!   | -- bye (port) -------------------->   |   unload: pending calls fail at once
+//! ```
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::time::Duration;
+
+use thiserror::Error;
+
+use crate::envelope::PROTOCOL_VERSION;
+use crate::origin::Origin;
+
+/// Which end of the iframe this side is.
+///
+/// ```
+/// use crossframe::connection::Role;
+/// assert_ne!(Role::Host, Role::Child);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The page that embeds the iframe; it opens the private channel.
+    Host,
+    /// The page inside the iframe.
+    Child,
+}
+
+/// Why a connection is down.
+///
+/// ```
+/// use crossframe::connection::DisconnectReason;
+/// let reason = DisconnectReason::VersionMismatch { ours: 1, theirs: 2 };
+/// assert_eq!(reason.to_string(), "the peer speaks protocol version 2, this side speaks 1");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DisconnectReason {
+    /// The peer said goodbye (unmount, reload or navigation) or started over.
+    #[error("the peer went away")]
+    PeerGone,
+    /// The peer speaks another protocol version.
+    #[error("the peer speaks protocol version {theirs}, this side speaks {ours}")]
+    VersionMismatch {
+        /// Our version.
+        ours: u64,
+        /// Theirs.
+        theirs: u64,
+    },
+    /// This side closed the connection (the component unmounted).
+    #[error("this side closed the connection")]
+    Closed,
+}
+
+/// Where a connection stands; components re-render when it changes.
+///
+/// ```
+/// use crossframe::connection::ConnectionState;
+/// assert_eq!(ConnectionState::Connecting.to_string(), "connecting");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectionState {
+    /// Handshake under way (or waiting for the peer to load).
+    Connecting,
+    /// Talking to `peer` on a private channel.
+    Connected {
+        /// The peer's exact origin, checked at the handshake.
+        peer: Origin,
+    },
+    /// Down, and why. A peer that comes back reconnects by itself, except
+    /// after [`DisconnectReason::Closed`].
+    Disconnected(DisconnectReason),
+}
+
+impl fmt::Display for ConnectionState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConnectionState::Connecting => f.write_str("connecting"),
+            ConnectionState::Connected { peer } => write!(f, "connected to {peer}"),
+            ConnectionState::Disconnected(reason) => write!(f, "disconnected: {reason}"),
+        }
+    }
+}
+
+/// Why a call failed; every pending call ends with a value or one of these.
+///
+/// ```
+/// use std::time::Duration;
+/// use crossframe::connection::CallError;
+/// assert_eq!(CallError::TimedOut(Duration::from_millis(1500)).to_string(), "no answer within 1.5s");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CallError {
+    /// Not connected when the call was made.
+    #[error("not connected")]
+    NotConnected,
+    /// No answer in time.
+    #[error("no answer within {}s", .0.as_secs_f64())]
+    TimedOut(Duration),
+    /// The connection went down while the call was pending.
+    #[error("disconnected: {0}")]
+    Disconnected(DisconnectReason),
+    /// The peer's handler returned an error.
+    #[error("the peer's handler failed: {0}")]
+    Remote(String),
+    /// The request could not be encoded or sent.
+    #[error("the request could not be sent: {0}")]
+    Send(String),
+    /// The response did not decode as the expected type.
+    #[error("the response does not match the expected type: {0}")]
+    Decode(String),
+}
+
+/// What the browser side must do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Post `hello` on the window path: to this exact origin, or (`None`) to
+    /// the configured target origin(s).
+    PostHello(Option<Origin>),
+    /// Host: create a `MessageChannel`, keep one port, post `connect` with the
+    /// other to the child's window at this origin.
+    OpenChannel {
+        /// The child's origin (from its hello).
+        to: Origin,
+        /// The new session.
+        session: u64,
+    },
+    /// Child: keep the port that came with `connect`, and `ack` on it.
+    AdoptPort {
+        /// The session being adopted.
+        session: u64,
+    },
+    /// Post `bye` on the current port.
+    SendBye,
+    /// Close the current port and stop listening to it.
+    ClosePort,
+    /// End these pending calls with this error.
+    FailCalls(Vec<u64>, CallError),
+    /// The state changed (tell the component).
+    State(ConnectionState),
+}
+
+/// The connection state machine of one side.
+///
+/// ```
+/// use crossframe::connection::{Connection, ConnectionState, Effect, Role};
+/// use crossframe::Origin;
+/// let child = Origin::parse("http://localhost:8081").unwrap();
+/// let mut host = Connection::new(Role::Host);
+/// assert_eq!(host.start(), [Effect::PostHello(None)]);
+/// assert_eq!(host.hello(child.clone()), [Effect::OpenChannel { to: child.clone(), session: 1 }]);
+/// assert_eq!(host.ack(1), [Effect::State(ConnectionState::Connected { peer: child })]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Connection {
+    role: Role,
+    state: ConnectionState,
+    session: u64,
+    /// The origin of the peer we are shaking hands with (host: from hello).
+    pending_peer: Option<Origin>,
+    /// Whether a port is open (host: opened; child: adopted).
+    port_open: bool,
+    pending: BTreeSet<u64>,
+    next_id: u64,
+}
+
+impl Connection {
+    /// A new, not yet started connection.
+    ///
+    /// ```
+    /// use crossframe::connection::{Connection, ConnectionState, Role};
+    /// assert_eq!(Connection::new(Role::Child).state(), &ConnectionState::Connecting);
+    /// ```
+    pub fn new(role: Role) -> Self {
+        Self {
+            role,
+            state: ConnectionState::Connecting,
+            session: 0,
+            pending_peer: None,
+            port_open: false,
+            pending: BTreeSet::new(),
+            next_id: 1,
+        }
+    }
+
+    /// The current state.
+    ///
+    /// ```
+    /// # use crossframe::connection::{Connection, Role};
+    /// assert!(!Connection::new(Role::Host).is_connected());
+    /// ```
+    pub fn state(&self) -> &ConnectionState {
+        &self.state
+    }
+
+    /// Whether calls and messages can go out now.
+    pub fn is_connected(&self) -> bool {
+        matches!(self.state, ConnectionState::Connected { .. })
+    }
+
+    /// The ids of calls still waiting for an answer.
+    ///
+    /// ```
+    /// # use crossframe::connection::{Connection, Role};
+    /// assert_eq!(Connection::new(Role::Host).pending().count(), 0);
+    /// ```
+    pub fn pending(&self) -> impl Iterator<Item = u64> + '_ {
+        self.pending.iter().copied()
+    }
+
+    /// The side starts listening: say hello.
+    pub fn start(&mut self) -> Vec<Effect> {
+        vec![Effect::PostHello(None)]
+    }
+
+    /// A `hello` from the peer's window at an allowed origin.
+    ///
+    /// Host: open a new channel (the child loaded, reloaded, or answered our
+    /// hello). Child: the host (re)started; answer, and drop any old channel.
+    pub fn hello(&mut self, from: Origin) -> Vec<Effect> {
+        if self.is_mismatched() {
+            return Vec::new();
+        }
+        let mut effects = self.drop_channel(DisconnectReason::PeerGone, false);
+        effects.extend(self.set_state(ConnectionState::Connecting));
+        match self.role {
+            Role::Host => {
+                self.session += 1;
+                self.pending_peer = Some(from.clone());
+                self.port_open = true;
+                effects.push(Effect::OpenChannel {
+                    to: from,
+                    session: self.session,
+                });
+            }
+            Role::Child => effects.push(Effect::PostHello(Some(from))),
+        }
+        effects
+    }
+
+    /// Child: a `connect` with a port, from the host's window at an allowed origin.
+    pub fn connect(&mut self, from: Origin, session: u64) -> Vec<Effect> {
+        if self.role != Role::Child || self.is_mismatched() {
+            return Vec::new();
+        }
+        let mut effects = self.drop_channel(DisconnectReason::PeerGone, false);
+        self.session = session;
+        self.port_open = true;
+        effects.push(Effect::AdoptPort { session });
+        effects.extend(self.set_state(ConnectionState::Connected { peer: from }));
+        effects
+    }
+
+    /// Host: the child acknowledged a session on its port.
+    pub fn ack(&mut self, session: u64) -> Vec<Effect> {
+        if self.role != Role::Host || session != self.session || self.is_connected() {
+            return Vec::new();
+        }
+        match self.pending_peer.clone() {
+            Some(peer) if self.port_open => self.set_state(ConnectionState::Connected { peer }),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The peer said goodbye on the port: fail what is pending, close the
+    /// port, and wait for the peer to come back.
+    pub fn bye(&mut self) -> Vec<Effect> {
+        if !self.port_open {
+            return Vec::new();
+        }
+        let mut effects = self.drop_channel(DisconnectReason::PeerGone, false);
+        effects.extend(self.set_state(ConnectionState::Disconnected(DisconnectReason::PeerGone)));
+        effects
+    }
+
+    /// The peer's window sent an envelope of another protocol version. The
+    /// first time, answer with our hello so the peer learns ours too.
+    pub fn version_mismatch(&mut self, from: Origin, theirs: u64) -> Vec<Effect> {
+        if self.is_mismatched() {
+            return Vec::new();
+        }
+        let reason = DisconnectReason::VersionMismatch {
+            ours: u64::from(PROTOCOL_VERSION),
+            theirs,
+        };
+        let mut effects = self.drop_channel(reason.clone(), false);
+        effects.extend(self.set_state(ConnectionState::Disconnected(reason)));
+        effects.push(Effect::PostHello(Some(from)));
+        effects
+    }
+
+    /// This side goes away (unmount, page hide): say bye, close, fail all.
+    pub fn close(&mut self) -> Vec<Effect> {
+        if self.state == ConnectionState::Disconnected(DisconnectReason::Closed) {
+            return Vec::new();
+        }
+        let mut effects = self.drop_channel(DisconnectReason::Closed, true);
+        effects.extend(self.set_state(ConnectionState::Disconnected(DisconnectReason::Closed)));
+        effects
+    }
+
+    /// A call is about to go out: its id, or why it cannot.
+    ///
+    /// ```
+    /// # use crossframe::connection::{CallError, Connection, Role};
+    /// assert_eq!(Connection::new(Role::Host).begin_call(), Err(CallError::NotConnected));
+    /// ```
+    pub fn begin_call(&mut self) -> Result<u64, CallError> {
+        if !self.is_connected() {
+            return Err(match &self.state {
+                ConnectionState::Disconnected(reason) => CallError::Disconnected(reason.clone()),
+                _ => CallError::NotConnected,
+            });
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        self.pending.insert(id);
+        Ok(id)
+    }
+
+    /// A response arrived: whether the call was still pending (a late answer
+    /// to a call that timed out is ignored).
+    pub fn finish_call(&mut self, id: u64) -> bool {
+        self.pending.remove(&id)
+    }
+
+    /// A call's deadline passed.
+    pub fn timeout(&mut self, id: u64, after: Duration) -> Vec<Effect> {
+        if self.pending.remove(&id) {
+            vec![Effect::FailCalls(vec![id], CallError::TimedOut(after))]
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn is_mismatched(&self) -> bool {
+        matches!(
+            self.state,
+            ConnectionState::Disconnected(DisconnectReason::VersionMismatch { .. })
+        )
+    }
+
+    /// Ends the current channel: optionally says bye, closes the port, and
+    /// fails every pending call with `reason`.
+    fn drop_channel(&mut self, reason: DisconnectReason, say_bye: bool) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if self.port_open {
+            if say_bye {
+                effects.push(Effect::SendBye);
+            }
+            effects.push(Effect::ClosePort);
+            self.port_open = false;
+        }
+        if !self.pending.is_empty() {
+            let ids = std::mem::take(&mut self.pending).into_iter().collect();
+            effects.push(Effect::FailCalls(ids, CallError::Disconnected(reason)));
+        }
+        effects
+    }
+
+    fn set_state(&mut self, state: ConnectionState) -> Vec<Effect> {
+        if self.state == state {
+            return Vec::new();
+        }
+        self.state = state.clone();
+        vec![Effect::State(state)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn origin(s: &str) -> Origin {
+        Origin::parse(s).unwrap()
+    }
+
+    fn child_origin() -> Origin {
+        origin("http://localhost:8081")
+    }
+
+    fn host_origin() -> Origin {
+        origin("http://127.0.0.1:8080")
+    }
+
+    fn connected_host() -> Connection {
+        let mut host = Connection::new(Role::Host);
+        host.start();
+        host.hello(child_origin());
+        host.ack(1);
+        assert!(host.is_connected());
+        host
+    }
+
+    fn connected_child() -> Connection {
+        let mut child = Connection::new(Role::Child);
+        child.start();
+        child.connect(host_origin(), 1);
+        assert!(child.is_connected());
+        child
+    }
+
+    fn connected(peer: Origin) -> Effect {
+        Effect::State(ConnectionState::Connected { peer })
+    }
+
+    #[test]
+    fn child_first_then_host() {
+        // The child announced before the host listened: the host's own hello
+        // reaches the loaded child, which answers.
+        let mut child = Connection::new(Role::Child);
+        assert_eq!(child.start(), [Effect::PostHello(None)]);
+        let mut host = Connection::new(Role::Host);
+        assert_eq!(host.start(), [Effect::PostHello(None)]);
+        assert_eq!(
+            child.hello(host_origin()),
+            [Effect::PostHello(Some(host_origin()))]
+        );
+        assert_eq!(
+            host.hello(child_origin()),
+            [Effect::OpenChannel {
+                to: child_origin(),
+                session: 1
+            }]
+        );
+        assert_eq!(
+            child.connect(host_origin(), 1),
+            [Effect::AdoptPort { session: 1 }, connected(host_origin())]
+        );
+        assert_eq!(host.ack(1), [connected(child_origin())]);
+    }
+
+    #[test]
+    fn host_first_then_child() {
+        let mut host = Connection::new(Role::Host);
+        host.start(); // lost: the iframe is still about:blank
+        let mut child = Connection::new(Role::Child);
+        child.start(); // reaches the host
+        assert_eq!(
+            host.hello(child_origin()),
+            [Effect::OpenChannel {
+                to: child_origin(),
+                session: 1
+            }]
+        );
+        child.connect(host_origin(), 1);
+        assert_eq!(host.ack(1), [connected(child_origin())]);
+    }
+
+    #[test]
+    fn both_hellos_cross_and_only_the_latest_session_counts() {
+        let mut host = Connection::new(Role::Host);
+        host.start();
+        host.hello(child_origin()); // the child's announcement: session 1
+        let second = host.hello(child_origin()); // its answer to our hello: session 2
+        assert_eq!(
+            second,
+            [
+                Effect::ClosePort,
+                Effect::OpenChannel {
+                    to: child_origin(),
+                    session: 2
+                }
+            ]
+        );
+        assert_eq!(host.ack(1), [], "a stale session is ignored");
+        assert_eq!(host.ack(2), [connected(child_origin())]);
+        assert_eq!(host.ack(2), [], "a repeated ack changes nothing");
+    }
+
+    #[test]
+    fn calls_need_a_connection() {
+        let mut host = Connection::new(Role::Host);
+        assert_eq!(host.begin_call(), Err(CallError::NotConnected));
+        let mut host = connected_host();
+        assert_eq!(host.begin_call(), Ok(1));
+        assert_eq!(host.begin_call(), Ok(2));
+        assert_eq!(host.pending().collect::<Vec<_>>(), [1, 2]);
+        assert!(host.finish_call(1));
+        assert!(!host.finish_call(1), "answered once");
+        assert_eq!(host.pending().collect::<Vec<_>>(), [2]);
+    }
+
+    #[test]
+    fn a_call_times_out_once_and_a_late_answer_is_ignored() {
+        let mut host = connected_host();
+        let id = host.begin_call().unwrap();
+        let after = Duration::from_millis(200);
+        assert_eq!(
+            host.timeout(id, after),
+            [Effect::FailCalls(vec![id], CallError::TimedOut(after))]
+        );
+        assert_eq!(host.timeout(id, after), []);
+        assert!(!host.finish_call(id));
+    }
+
+    #[test]
+    fn child_reload_fails_pending_calls_at_once_then_reconnects() {
+        let mut host = connected_host();
+        let a = host.begin_call().unwrap();
+        let b = host.begin_call().unwrap();
+        // The old document says bye as it unloads.
+        assert_eq!(
+            host.bye(),
+            [
+                Effect::ClosePort,
+                Effect::FailCalls(
+                    vec![a, b],
+                    CallError::Disconnected(DisconnectReason::PeerGone)
+                ),
+                Effect::State(ConnectionState::Disconnected(DisconnectReason::PeerGone)),
+            ]
+        );
+        assert_eq!(
+            host.begin_call(),
+            Err(CallError::Disconnected(DisconnectReason::PeerGone))
+        );
+        // The new document announces itself.
+        assert_eq!(
+            host.hello(child_origin()),
+            [
+                Effect::State(ConnectionState::Connecting),
+                Effect::OpenChannel {
+                    to: child_origin(),
+                    session: 2
+                }
+            ]
+        );
+        assert_eq!(host.ack(2), [connected(child_origin())]);
+        assert!(host.begin_call().is_ok());
+    }
+
+    #[test]
+    fn a_hello_while_connected_means_the_peer_started_over() {
+        // The bye was lost (crash): the new hello still ends the old calls.
+        let mut host = connected_host();
+        let id = host.begin_call().unwrap();
+        let effects = host.hello(child_origin());
+        assert_eq!(
+            effects[..2],
+            [
+                Effect::ClosePort,
+                Effect::FailCalls(
+                    vec![id],
+                    CallError::Disconnected(DisconnectReason::PeerGone)
+                ),
+            ]
+        );
+        assert!(effects.contains(&Effect::State(ConnectionState::Connecting)));
+    }
+
+    #[test]
+    fn child_answers_a_restarted_host_and_drops_the_old_channel() {
+        let mut child = connected_child();
+        let id = child.begin_call().unwrap();
+        assert_eq!(
+            child.hello(host_origin()),
+            [
+                Effect::ClosePort,
+                Effect::FailCalls(
+                    vec![id],
+                    CallError::Disconnected(DisconnectReason::PeerGone)
+                ),
+                Effect::State(ConnectionState::Connecting),
+                Effect::PostHello(Some(host_origin())),
+            ]
+        );
+        assert_eq!(
+            child.connect(host_origin(), 7),
+            [Effect::AdoptPort { session: 7 }, connected(host_origin())]
+        );
+    }
+
+    #[test]
+    fn closing_says_bye_and_fails_everything_once() {
+        let mut host = connected_host();
+        let id = host.begin_call().unwrap();
+        assert_eq!(
+            host.close(),
+            [
+                Effect::SendBye,
+                Effect::ClosePort,
+                Effect::FailCalls(vec![id], CallError::Disconnected(DisconnectReason::Closed)),
+                Effect::State(ConnectionState::Disconnected(DisconnectReason::Closed)),
+            ]
+        );
+        assert_eq!(host.close(), []);
+        assert_eq!(
+            host.begin_call(),
+            Err(CallError::Disconnected(DisconnectReason::Closed))
+        );
+    }
+
+    #[test]
+    fn closing_before_connecting_sends_nothing() {
+        let mut child = Connection::new(Role::Child);
+        child.start();
+        assert_eq!(
+            child.close(),
+            [Effect::State(ConnectionState::Disconnected(
+                DisconnectReason::Closed
+            ))]
+        );
+    }
+
+    #[test]
+    fn host_goes_away_and_the_child_learns_it() {
+        let mut child = connected_child();
+        assert_eq!(
+            child.bye(),
+            [
+                Effect::ClosePort,
+                Effect::State(ConnectionState::Disconnected(DisconnectReason::PeerGone)),
+            ]
+        );
+        assert_eq!(child.bye(), [], "no port, nothing to close");
+    }
+
+    #[test]
+    fn version_mismatch_is_reported_once_and_answered_once() {
+        let mut host = Connection::new(Role::Host);
+        host.start();
+        let reason = DisconnectReason::VersionMismatch { ours: 1, theirs: 2 };
+        assert_eq!(
+            host.version_mismatch(child_origin(), 2),
+            [
+                Effect::State(ConnectionState::Disconnected(reason)),
+                Effect::PostHello(Some(child_origin())),
+            ]
+        );
+        // No ping-pong: further envelopes change nothing, hellos are ignored.
+        assert_eq!(host.version_mismatch(child_origin(), 2), []);
+        assert_eq!(host.hello(child_origin()), []);
+        assert_eq!(
+            host.begin_call().unwrap_err().to_string(),
+            "disconnected: the peer speaks protocol version 2, this side speaks 1"
+        );
+    }
+
+    #[test]
+    fn connect_and_ack_go_only_to_the_right_role() {
+        let mut host = Connection::new(Role::Host);
+        assert_eq!(host.connect(child_origin(), 1), []);
+        let mut child = Connection::new(Role::Child);
+        assert_eq!(child.ack(1), []);
+    }
+
+    #[test]
+    fn states_read_well() {
+        assert_eq!(
+            ConnectionState::Connected {
+                peer: child_origin()
+            }
+            .to_string(),
+            "connected to http://localhost:8081"
+        );
+        assert_eq!(
+            ConnectionState::Disconnected(DisconnectReason::PeerGone).to_string(),
+            "disconnected: the peer went away"
+        );
+    }
+}

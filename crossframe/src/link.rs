@@ -1,0 +1,719 @@
+//! [`Link`]: a live connection to the peer window, in the browser.
+//!
+//! A `Link` owns everything the connection needs — its `message` and
+//! `pagehide` listeners, the private `MessagePort`, one timer per pending
+//! call — and releases all of it when dropped (saying `bye` to the peer and
+//! failing pending calls with [`CallError::Disconnected`]). Decisions are
+//! made by the plain-Rust [`Connection`] state machine; this module only
+//! carries them out. [`crate::use_connection`] is a thin hook around it; plain
+//! async code can use a `Link` directly.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::{Rc, Weak};
+use std::time::Duration;
+
+use futures_channel::oneshot;
+use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::value::RawValue;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{MessageChannel, MessageEvent, MessagePort};
+use yew::Callback;
+
+use crate::connection::{CallError, Connection, ConnectionState, Effect, Role};
+use crate::envelope::{self, DecodeError, Frame, DEFAULT_MAX_MESSAGE_LEN};
+use crate::gate::{DropReason, Dropped};
+use crate::origin::{Origin, OriginPolicy};
+use crate::peer::{
+    announce_targets, classify, inspect, post, post_on_port, post_with_port, report_drop, Peer,
+    SendError,
+};
+use crate::Stats;
+
+/// What one side offers the other: the messages it accepts, and the
+/// requests it answers with which response type.
+///
+/// ```
+/// use serde::{Deserialize, Serialize};
+/// #[derive(Serialize, Deserialize)]
+/// enum WidgetRequest { Location, Add(i32, i32) }
+/// #[derive(Serialize, Deserialize)]
+/// enum WidgetResponse { Location(String), Sum(i32) }
+///
+/// struct Widget;
+/// impl crossframe::Api for Widget {
+///     type Message = String;
+///     type Request = WidgetRequest;
+///     type Response = WidgetResponse;
+/// }
+/// ```
+pub trait Api: 'static {
+    /// Fire-and-forget messages this side accepts.
+    type Message: Serialize + DeserializeOwned + 'static;
+    /// Calls this side answers.
+    type Request: Serialize + DeserializeOwned + 'static;
+    /// The answers to those calls.
+    type Response: Serialize + DeserializeOwned + 'static;
+}
+
+type MessageHandler<L> = Rc<dyn Fn(<L as Api>::Message, &Origin)>;
+type Answer<L> = Pin<Box<dyn Future<Output = Result<<L as Api>::Response, String>>>>;
+type RequestHandler<L> = Rc<dyn Fn(<L as Api>::Request, Origin) -> Answer<L>>;
+
+/// How this side handles what the peer sends: its messages, and its calls to
+/// our [`Api`]. A call with no handler is answered with an error.
+///
+/// ```
+/// use crossframe::{Api, Handlers};
+/// struct Host;
+/// impl Api for Host { type Message = String; type Request = (); type Response = u32; }
+/// let handlers = Handlers::<Host>::new()
+///     .on_message(|text, origin| web_sys::console::log_1(&format!("{origin}: {text}").into()))
+///     .on_request(|(), _origin| Ok(42));
+/// # let _ = handlers;
+/// ```
+pub struct Handlers<L: Api> {
+    on_message: Option<MessageHandler<L>>,
+    on_request: Option<RequestHandler<L>>,
+}
+
+impl<L: Api> Handlers<L> {
+    /// No handlers: messages are ignored, calls answered with an error.
+    pub fn new() -> Self {
+        Self {
+            on_message: None,
+            on_request: None,
+        }
+    }
+
+    /// Handles each message with the sender's origin.
+    pub fn on_message(mut self, handler: impl Fn(L::Message, &Origin) + 'static) -> Self {
+        self.on_message = Some(Rc::new(handler));
+        self
+    }
+
+    /// Answers each call (with the caller's origin); an `Err` reaches the
+    /// caller as [`CallError::Remote`].
+    pub fn on_request(
+        self,
+        handler: impl Fn(L::Request, &Origin) -> Result<L::Response, String> + 'static,
+    ) -> Self {
+        self.on_request_async(move |request, origin| std::future::ready(handler(request, &origin)))
+    }
+
+    /// Answers each call asynchronously (after a timer, a fetch…). If the
+    /// connection drops first, the answer is discarded; the caller has
+    /// already been told [`CallError::Disconnected`].
+    ///
+    /// ```
+    /// use crossframe::{Api, Handlers};
+    /// struct Widget;
+    /// impl Api for Widget { type Message = (); type Request = u32; type Response = u32; }
+    /// let handlers = Handlers::<Widget>::new().on_request_async(|millis, _origin| async move {
+    ///     gloo_timers::future::TimeoutFuture::new(millis).await;
+    ///     Ok(millis)
+    /// });
+    /// # let _ = handlers;
+    /// ```
+    pub fn on_request_async<F>(
+        mut self,
+        handler: impl Fn(L::Request, Origin) -> F + 'static,
+    ) -> Self
+    where
+        F: Future<Output = Result<L::Response, String>> + 'static,
+    {
+        self.on_request = Some(Rc::new(move |request, origin| {
+            Box::pin(handler(request, origin))
+        }));
+        self
+    }
+}
+
+impl<L: Api> Default for Handlers<L> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<L: Api> Clone for Handlers<L> {
+    fn clone(&self) -> Self {
+        Self {
+            on_message: self.on_message.clone(),
+            on_request: self.on_request.clone(),
+        }
+    }
+}
+
+impl<L: Api> std::fmt::Debug for Handlers<L> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Handlers")
+            .field("on_message", &self.on_message.is_some())
+            .field("on_request", &self.on_request.is_some())
+            .finish()
+    }
+}
+
+/// How a [`Link`] finds and checks its peer.
+///
+/// ```
+/// use std::time::Duration;
+/// use crossframe::{ConnectionOptions, Origin, OriginPolicy};
+/// let host = ConnectionOptions::frame(Default::default(), Origin::parse("http://localhost:8081").unwrap())
+///     .call_timeout(Duration::from_secs(2));
+/// let child = ConnectionOptions::parent(OriginPolicy::parse("http://127.0.0.1:8080").unwrap());
+/// assert_eq!(child.call_timeout, crossframe::DEFAULT_CALL_TIMEOUT);
+/// # let _ = host;
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectionOptions {
+    /// The peer window (host: the iframe; child: `window.parent`).
+    pub peer: Peer,
+    /// Origins allowed to shake hands with us.
+    pub allowed: OriginPolicy,
+    /// Where the first `hello` goes (host: the child's origin).
+    pub target_origin: Option<Origin>,
+    /// How long a call waits for its answer by default.
+    pub call_timeout: Duration,
+    /// Longer messages are dropped unread.
+    pub max_message_len: usize,
+    /// Called for every dropped message (also logged to the console).
+    pub on_drop: Option<Callback<Dropped>>,
+}
+
+/// How long a call waits by default: 5 s.
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl ConnectionOptions {
+    /// Host side: connect to the child in `iframe`, which must be on `child_origin`.
+    pub fn frame(iframe: yew::NodeRef, child_origin: Origin) -> Self {
+        Self {
+            peer: Peer::Frame(iframe),
+            allowed: OriginPolicy::exact(child_origin.clone()),
+            target_origin: Some(child_origin),
+            call_timeout: DEFAULT_CALL_TIMEOUT,
+            max_message_len: DEFAULT_MAX_MESSAGE_LEN,
+            on_drop: None,
+        }
+    }
+
+    /// Child side: connect to `window.parent`, which must be on an allowed origin.
+    pub fn parent(allowed: OriginPolicy) -> Self {
+        Self {
+            peer: Peer::Parent,
+            allowed,
+            target_origin: None,
+            call_timeout: DEFAULT_CALL_TIMEOUT,
+            max_message_len: DEFAULT_MAX_MESSAGE_LEN,
+            on_drop: None,
+        }
+    }
+
+    /// Sets the default call timeout.
+    pub fn call_timeout(mut self, timeout: Duration) -> Self {
+        self.call_timeout = timeout;
+        self
+    }
+
+    /// Sets the callback for dropped messages.
+    pub fn on_drop(mut self, callback: Callback<Dropped>) -> Self {
+        self.on_drop = Some(callback);
+        self
+    }
+
+    /// Sets the largest message accepted.
+    pub fn max_message_len(mut self, len: usize) -> Self {
+        self.max_message_len = len;
+        self
+    }
+}
+
+struct Port {
+    port: MessagePort,
+    _listener: EventListener,
+}
+
+struct PendingCall<T> {
+    answer: oneshot::Sender<Result<T, CallError>>,
+    _timer: Timeout,
+}
+
+struct Inner<R: Api, L: Api> {
+    /// Itself, for listeners that must not keep it alive.
+    this: Weak<Inner<R, L>>,
+    options: RefCell<ConnectionOptions>,
+    handlers: RefCell<Handlers<L>>,
+    on_state: RefCell<Option<Callback<ConnectionState>>>,
+    machine: RefCell<Connection>,
+    port: RefCell<Option<Port>>,
+    /// The port that came with a `connect`, until the machine adopts it.
+    incoming_port: RefCell<Option<MessagePort>>,
+    calls: RefCell<HashMap<u64, PendingCall<R::Response>>>,
+    listeners: RefCell<Vec<EventListener>>,
+    stats: Cell<Stats>,
+}
+
+/// A connection to the peer window; see the [module docs](self).
+///
+/// ```no_run
+/// use crossframe::{Api, ConnectionOptions, Handlers, Link, OriginPolicy};
+/// struct Host;
+/// impl Api for Host { type Message = String; type Request = (); type Response = (); }
+/// struct Widget;
+/// impl Api for Widget { type Message = String; type Request = String; type Response = String; }
+///
+/// # async fn run() -> Result<(), crossframe::CallError> {
+/// let allowed = OriginPolicy::parse("https://shop.example").unwrap();
+/// let link = Link::<Host, Widget>::new(ConnectionOptions::parent(allowed), Handlers::new(), None);
+/// let answer = link.call(()).await?; // once connected
+/// # Ok(()) }
+/// ```
+pub struct Link<R: Api, L: Api> {
+    inner: Rc<Inner<R, L>>,
+}
+
+impl<R: Api, L: Api> std::fmt::Debug for Link<R, L> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Link")
+            .field("state", &self.state())
+            .field("stats", &self.stats())
+            .finish()
+    }
+}
+
+impl<R: Api, L: Api> Link<R, L> {
+    /// Starts listening and says hello. `on_state` hears every state change.
+    pub fn new(
+        options: ConnectionOptions,
+        handlers: Handlers<L>,
+        on_state: Option<Callback<ConnectionState>>,
+    ) -> Self {
+        let role = match options.peer {
+            Peer::Frame(_) => Role::Host,
+            Peer::Parent => Role::Child,
+        };
+        let inner = Rc::new_cyclic(|this| Inner {
+            this: this.clone(),
+            options: RefCell::new(options),
+            handlers: RefCell::new(handlers),
+            on_state: RefCell::new(on_state),
+            machine: RefCell::new(Connection::new(role)),
+            port: RefCell::new(None),
+            incoming_port: RefCell::new(None),
+            calls: RefCell::new(HashMap::new()),
+            listeners: RefCell::new(Vec::new()),
+            stats: Cell::new(Stats::default()),
+        });
+        if let Some(window) = web_sys::window() {
+            let weak = Rc::downgrade(&inner);
+            let on_message = EventListener::new(&window, "message", move |event| {
+                if let (Some(inner), Some(event)) =
+                    (weak.upgrade(), event.dyn_ref::<MessageEvent>())
+                {
+                    inner.on_window_message(event);
+                }
+            });
+            // Unload, reload and navigation: tell the peer at once, so its
+            // pending calls fail now rather than at their timeout.
+            let weak = Rc::downgrade(&inner);
+            let on_hide = EventListener::new(&window, "pagehide", move |_| {
+                if let Some(inner) = weak.upgrade() {
+                    let effects = inner.machine.borrow_mut().close();
+                    inner.apply(effects);
+                }
+            });
+            inner.listeners.borrow_mut().extend([on_message, on_hide]);
+        }
+        let effects = inner.machine.borrow_mut().start();
+        inner.apply(effects);
+        Link { inner }
+    }
+
+    /// Where the connection stands.
+    pub fn state(&self) -> ConnectionState {
+        self.inner.machine.borrow().state().clone()
+    }
+
+    /// Messages delivered and dropped so far.
+    pub fn stats(&self) -> Stats {
+        self.inner.stats.get()
+    }
+
+    /// Replaces the handlers (the hook does this on every render).
+    pub fn set_handlers(&self, handlers: Handlers<L>) {
+        *self.inner.handlers.borrow_mut() = handlers;
+    }
+
+    /// Replaces the options (the peer's role cannot change).
+    pub fn set_options(&self, options: ConnectionOptions) {
+        *self.inner.options.borrow_mut() = options;
+    }
+
+    /// Sends a fire-and-forget message on the private channel.
+    pub fn send(&self, message: &R::Message) -> Result<(), SendError> {
+        self.inner.send(message)
+    }
+
+    /// Calls the peer with the default timeout.
+    pub fn call(
+        &self,
+        request: R::Request,
+    ) -> impl Future<Output = Result<R::Response, CallError>> {
+        let timeout = self.inner.options.borrow().call_timeout;
+        self.call_with_timeout(request, timeout)
+    }
+
+    /// Calls the peer; the future ends with its answer or a typed error, at
+    /// the latest when `timeout` has passed.
+    pub fn call_with_timeout(
+        &self,
+        request: R::Request,
+        timeout: Duration,
+    ) -> impl Future<Output = Result<R::Response, CallError>> {
+        let receiver = Inner::start_call(&self.inner, &request, timeout);
+        async move {
+            match receiver {
+                Err(error) => Err(error),
+                // A dropped sender means the link itself is gone.
+                Ok(receiver) => receiver.await.unwrap_or(Err(CallError::Disconnected(
+                    crate::DisconnectReason::Closed,
+                ))),
+            }
+        }
+    }
+}
+
+impl<R: Api, L: Api> Drop for Link<R, L> {
+    fn drop(&mut self) {
+        let effects = self.inner.machine.borrow_mut().close();
+        self.inner.apply(effects);
+        self.inner.listeners.borrow_mut().clear();
+    }
+}
+
+impl<R: Api, L: Api> Inner<R, L> {
+    fn send(&self, message: &R::Message) -> Result<(), SendError> {
+        if !self.machine.borrow().is_connected() {
+            return Err(SendError::NotConnected);
+        }
+        let port = self.port.borrow();
+        let port = port.as_ref().ok_or(SendError::NotConnected)?;
+        post_on_port(&port.port, &Frame::Message(message))
+    }
+
+    fn start_call(
+        this: &Rc<Self>,
+        request: &R::Request,
+        timeout: Duration,
+    ) -> Result<oneshot::Receiver<Result<R::Response, CallError>>, CallError> {
+        let id = this.machine.borrow_mut().begin_call()?;
+        let sent = match this.port.borrow().as_ref() {
+            Some(port) => post_on_port(&port.port, &Frame::Request { id, body: request })
+                .map_err(|e| CallError::Send(e.to_string())),
+            None => Err(CallError::NotConnected),
+        };
+        if let Err(error) = sent {
+            this.machine.borrow_mut().finish_call(id);
+            return Err(error);
+        }
+        let (answer, receiver) = oneshot::channel();
+        let weak = Rc::downgrade(this);
+        let millis = u32::try_from(timeout.as_millis()).unwrap_or(u32::MAX);
+        let timer = Timeout::new(millis, move || {
+            if let Some(inner) = Weak::upgrade(&weak) {
+                let effects = inner.machine.borrow_mut().timeout(id, timeout);
+                inner.apply(effects);
+            }
+        });
+        this.calls.borrow_mut().insert(
+            id,
+            PendingCall {
+                answer,
+                _timer: timer,
+            },
+        );
+        Ok(receiver)
+    }
+
+    fn drop_message(&self, dropped: Dropped) {
+        let mut stats = self.stats.get();
+        stats.dropped += 1;
+        self.stats.set(stats);
+        let on_drop = self.options.borrow().on_drop.clone();
+        report_drop(dropped, on_drop.as_ref());
+    }
+
+    fn delivered(&self) {
+        let mut stats = self.stats.get();
+        stats.delivered += 1;
+        self.stats.set(stats);
+    }
+
+    fn on_window_message(&self, event: &MessageEvent) {
+        let (policy, peer, max_len) = {
+            let options = self.options.borrow();
+            (
+                options.allowed.clone(),
+                options.peer.clone(),
+                options.max_message_len,
+            )
+        };
+        let admitted = match inspect::<Box<RawValue>>(event, &policy, &peer, max_len) {
+            Ok(admitted) => admitted,
+            Err(dropped) => {
+                // Right origin and window, other protocol: tell the state machine.
+                if let DropReason::Decode(DecodeError::UnsupportedVersion { got }) = dropped.reason
+                {
+                    if let Ok(origin) = Origin::parse(&dropped.origin) {
+                        let effects = self.machine.borrow_mut().version_mismatch(origin, got);
+                        self.apply(effects);
+                    }
+                }
+                self.drop_message(dropped);
+                return;
+            }
+        };
+        let origin = admitted.origin;
+        let effects = match admitted.frame {
+            Frame::Hello => self.machine.borrow_mut().hello(origin),
+            Frame::Connect { session } => {
+                let port = event.ports().get(0).dyn_into::<MessagePort>().ok();
+                let Some(port) = port else {
+                    self.drop_message(Dropped {
+                        origin: origin.to_string(),
+                        reason: DropReason::Decode(DecodeError::Malformed(
+                            "connect without a port".to_owned(),
+                        )),
+                    });
+                    return;
+                };
+                *self.incoming_port.borrow_mut() = Some(port);
+                self.machine.borrow_mut().connect(origin, session)
+            }
+            // The window path, for peers that do not use a port.
+            Frame::Message(raw) => {
+                self.deliver_message(&raw, &origin);
+                return;
+            }
+            other => {
+                self.drop_message(Dropped {
+                    origin: origin.to_string(),
+                    reason: DropReason::UnexpectedKind(other.kind()),
+                });
+                return;
+            }
+        };
+        self.delivered();
+        self.apply(effects);
+    }
+
+    fn on_port_message(&self, event: &MessageEvent) {
+        let (max_len, peer) = {
+            let options = self.options.borrow();
+            (options.max_message_len, options.target_origin.clone())
+        };
+        let origin = match self.machine.borrow().state() {
+            ConnectionState::Connected { peer } => peer.clone(),
+            _ => peer.unwrap_or_else(Origin::null),
+        };
+        let dropped = |reason: DropReason| Dropped {
+            origin: format!("{origin} (private channel)"),
+            reason,
+        };
+        let text = match classify(&event.data(), max_len) {
+            crate::gate::Data::Text(text) => text,
+            crate::gate::Data::LongText(len) => {
+                return self
+                    .drop_message(dropped(DecodeError::TooLarge { len, max: max_len }.into()))
+            }
+            crate::gate::Data::Other(kind) => {
+                return self.drop_message(dropped(DecodeError::NotText(kind).into()))
+            }
+        };
+        let frame = match envelope::decode::<Box<RawValue>>(&text, max_len) {
+            Ok(frame) => frame,
+            Err(error) => return self.drop_message(dropped(error.into())),
+        };
+        let effects = match frame {
+            Frame::Ack { session } => self.machine.borrow_mut().ack(session),
+            Frame::Bye => self.machine.borrow_mut().bye(),
+            Frame::Message(raw) => return self.deliver_message(&raw, &origin),
+            Frame::Request { id, body } => return self.answer(id, &body, origin),
+            Frame::Response { id, result } => return self.resolve(id, result),
+            other => return self.drop_message(dropped(DropReason::UnexpectedKind(other.kind()))),
+        };
+        self.delivered();
+        self.apply(effects);
+    }
+
+    fn deliver_message(&self, raw: &RawValue, origin: &Origin) {
+        match envelope::body::<L::Message>(raw) {
+            Ok(message) => {
+                self.delivered();
+                let handler = self.handlers.borrow().on_message.clone();
+                if let Some(handler) = handler {
+                    handler(message, origin);
+                }
+            }
+            Err(error) => self.drop_message(Dropped {
+                origin: origin.to_string(),
+                reason: error.into(),
+            }),
+        }
+    }
+
+    fn answer(&self, id: u64, raw: &RawValue, origin: Origin) {
+        let answer: Answer<L> = match envelope::body::<L::Request>(raw) {
+            Ok(request) => {
+                self.delivered();
+                let handler = self.handlers.borrow().on_request.clone();
+                match handler {
+                    Some(handler) => handler(request, origin),
+                    None => Box::pin(std::future::ready(Err(
+                        "this side answers no calls".to_owned()
+                    ))),
+                }
+            }
+            Err(error) => Box::pin(std::future::ready(Err(error.to_string()))),
+        };
+        // Answer on the port the request came on, if it is still open then.
+        let Some(port) = self.port.borrow().as_ref().map(|p| p.port.clone()) else {
+            return;
+        };
+        let this = self.this.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = answer.await;
+            let still_open = this
+                .upgrade()
+                .is_some_and(|inner| inner.port.borrow().as_ref().is_some_and(|p| p.port == port));
+            if still_open {
+                if let Err(error) = post_on_port(&port, &Frame::Response { id, result }) {
+                    web_sys::console::warn_1(
+                        &format!("crossframe: answering call {id}: {error}").into(),
+                    );
+                }
+            }
+        });
+    }
+
+    fn resolve(&self, id: u64, result: Result<Box<RawValue>, String>) {
+        if !self.machine.borrow_mut().finish_call(id) {
+            return; // timed out or failed already
+        }
+        self.delivered();
+        let Some(call) = self.calls.borrow_mut().remove(&id) else {
+            return;
+        };
+        let outcome = match result {
+            Ok(raw) => {
+                envelope::body::<R::Response>(&raw).map_err(|e| CallError::Decode(e.to_string()))
+            }
+            Err(remote) => Err(CallError::Remote(remote)),
+        };
+        let _ = call.answer.send(outcome);
+    }
+
+    fn apply(&self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::PostHello(to) => self.post_hello(to),
+                Effect::OpenChannel { to, session } => self.open_channel(&to, session),
+                Effect::AdoptPort { session } => self.adopt_port(session),
+                Effect::SendBye => {
+                    if let Some(port) = self.port.borrow().as_ref() {
+                        let _ = post_on_port::<()>(&port.port, &Frame::Bye);
+                    }
+                }
+                Effect::ClosePort => {
+                    if let Some(port) = self.port.borrow_mut().take() {
+                        port.port.close();
+                    }
+                }
+                Effect::FailCalls(ids, error) => {
+                    let mut calls = self.calls.borrow_mut();
+                    let failed: Vec<_> = ids.iter().filter_map(|id| calls.remove(id)).collect();
+                    drop(calls);
+                    for call in failed {
+                        let _ = call.answer.send(Err(error.clone()));
+                    }
+                }
+                Effect::State(state) => {
+                    let on_state = self.on_state.borrow().clone();
+                    if let Some(on_state) = on_state {
+                        on_state.emit(state);
+                    }
+                }
+            }
+        }
+    }
+
+    fn post_hello(&self, to: Option<Origin>) {
+        let options = self.options.borrow();
+        let Some(window) = options.peer.window() else {
+            return;
+        };
+        if options.peer == Peer::Parent
+            && web_sys::window().is_some_and(|w| JsValue::from(w) == window)
+        {
+            return; // not framed: nobody to greet
+        }
+        let targets = match (to, &options.target_origin) {
+            (Some(origin), _) => vec![origin],
+            (None, Some(origin)) => vec![origin.clone()],
+            (None, None) => announce_targets(&options.allowed),
+        };
+        for target in targets {
+            if let Err(error) = post::<()>(&window, &Frame::Hello, &target) {
+                web_sys::console::warn_1(&format!("crossframe: hello to {target}: {error}").into());
+            }
+        }
+    }
+
+    fn listen_to(&self, port: MessagePort) -> Port {
+        let weak = self.this.clone();
+        let listener = EventListener::new(&port, "message", move |event| {
+            if let (Some(inner), Some(event)) = (weak.upgrade(), event.dyn_ref::<MessageEvent>()) {
+                inner.on_port_message(event);
+            }
+        });
+        port.start();
+        Port {
+            port,
+            _listener: listener,
+        }
+    }
+
+    fn open_channel(&self, to: &Origin, session: u64) {
+        let Some(window) = self.options.borrow().peer.window() else {
+            return;
+        };
+        let Ok(channel) = MessageChannel::new() else {
+            return;
+        };
+        let port = self.listen_to(channel.port1());
+        *self.port.borrow_mut() = Some(port);
+        if let Err(error) = post_with_port(
+            &window,
+            &Frame::<()>::Connect { session },
+            to,
+            &channel.port2(),
+        ) {
+            web_sys::console::warn_1(&format!("crossframe: connect to {to}: {error}").into());
+        }
+    }
+
+    fn adopt_port(&self, session: u64) {
+        let Some(port) = self.incoming_port.borrow_mut().take() else {
+            return;
+        };
+        let port = self.listen_to(port);
+        if let Err(error) = post_on_port::<()>(&port.port, &Frame::Ack { session }) {
+            web_sys::console::warn_1(&format!("crossframe: ack: {error}").into());
+        }
+        *self.port.borrow_mut() = Some(port);
+    }
+}

@@ -1,0 +1,186 @@
+//! `use_connection`: a [`Link`] to the peer window, owned by a component.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::Rc;
+use std::time::Duration;
+
+use yew::prelude::*;
+
+use crate::connection::{CallError, ConnectionState};
+use crate::link::{Api, ConnectionOptions, Handlers, Link};
+use crate::peer::SendError;
+use crate::Stats;
+
+/// What a component holds: the connection's state (it re-renders on every
+/// change), and `send` / `call` to the peer's [`Api`] `R`.
+pub struct ConnectionHandle<R: Api, L: Api> {
+    link: Rc<RefCell<Option<Link<R, L>>>>,
+    state: ConnectionState,
+}
+
+impl<R: Api, L: Api> Clone for ConnectionHandle<R, L> {
+    fn clone(&self) -> Self {
+        Self {
+            link: self.link.clone(),
+            state: self.state.clone(),
+        }
+    }
+}
+
+impl<R: Api, L: Api> PartialEq for ConnectionHandle<R, L> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.link, &other.link) && self.state == other.state
+    }
+}
+
+impl<R: Api, L: Api> std::fmt::Debug for ConnectionHandle<R, L> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectionHandle")
+            .field("state", &self.state)
+            .finish()
+    }
+}
+
+impl<R: Api, L: Api> ConnectionHandle<R, L> {
+    /// The connection's state as of this render.
+    ///
+    /// ```no_run
+    /// # fn badge<R: crossframe::Api, L: crossframe::Api>(link: crossframe::ConnectionHandle<R, L>) -> String {
+    /// link.state().to_string() // "connecting", "connected to http://localhost:8081", …
+    /// # }
+    /// ```
+    pub fn state(&self) -> &ConnectionState {
+        &self.state
+    }
+
+    /// Sends a fire-and-forget message on the private channel.
+    ///
+    /// ```no_run
+    /// # struct W; impl crossframe::Api for W { type Message = String; type Request = (); type Response = (); }
+    /// # fn hello(link: crossframe::ConnectionHandle<W, W>) {
+    /// link.send(&"Hello".to_owned()).ok();
+    /// # }
+    /// ```
+    pub fn send(&self, message: &R::Message) -> Result<(), SendError> {
+        match self.link.borrow().as_ref() {
+            Some(link) => link.send(message),
+            None => Err(SendError::NotConnected),
+        }
+    }
+
+    /// Calls the peer with the default timeout; the future is `'static`, so
+    /// it can be spawned from a callback with `wasm_bindgen_futures::spawn_local`.
+    ///
+    /// ```no_run
+    /// # struct W; impl crossframe::Api for W { type Message = (); type Request = String; type Response = String; }
+    /// # fn ask(link: crossframe::ConnectionHandle<W, W>) {
+    /// let answer = link.call("location".to_owned());
+    /// wasm_bindgen_futures::spawn_local(async move {
+    ///     match answer.await {
+    ///         Ok(location) => web_sys::console::log_1(&location.into()),
+    ///         Err(error) => web_sys::console::warn_1(&error.to_string().into()),
+    ///     }
+    /// });
+    /// # }
+    /// ```
+    pub fn call(
+        &self,
+        request: R::Request,
+    ) -> impl Future<Output = Result<R::Response, CallError>> {
+        let call = self.link.borrow().as_ref().map(|link| link.call(request));
+        async move {
+            match call {
+                Some(call) => call.await,
+                None => Err(CallError::NotConnected),
+            }
+        }
+    }
+
+    /// Calls the peer, failing with [`CallError::TimedOut`] after `timeout`.
+    pub fn call_with_timeout(
+        &self,
+        request: R::Request,
+        timeout: Duration,
+    ) -> impl Future<Output = Result<R::Response, CallError>> {
+        let call = self
+            .link
+            .borrow()
+            .as_ref()
+            .map(|link| link.call_with_timeout(request, timeout));
+        async move {
+            match call {
+                Some(call) => call.await,
+                None => Err(CallError::NotConnected),
+            }
+        }
+    }
+
+    /// Messages delivered and dropped so far (read on demand).
+    pub fn stats(&self) -> Stats {
+        self.link
+            .borrow()
+            .as_ref()
+            .map(Link::stats)
+            .unwrap_or_default()
+    }
+}
+
+/// Connects this component to its peer window: handshake, private
+/// `MessageChannel`, typed calls with timeouts, reconnect after the peer
+/// reloads. The [`Link`] is created after the first render (so an iframe's
+/// `NodeRef` is set) and dropped on unmount, which says `bye` to the peer,
+/// closes the port, removes the listeners and fails pending calls.
+///
+/// `R` is the peer's [`Api`] (what we send and call), `L` ours (what we
+/// handle).
+///
+/// # Example
+///
+/// ```no_run
+/// use crossframe::{use_connection, Api, ConnectionOptions, Handlers, Origin};
+/// use yew::prelude::*;
+///
+/// struct Widget; // what the child offers
+/// impl Api for Widget { type Message = String; type Request = (); type Response = String; }
+/// struct Host;   // what the host offers
+/// impl Api for Host { type Message = String; type Request = (); type Response = (); }
+///
+/// #[component]
+/// fn Embed() -> Html {
+///     let iframe = use_node_ref();
+///     let child = Origin::parse("http://localhost:8081").expect("valid origin");
+///     let handlers = Handlers::<Host>::new().on_message(|text, _origin| web_sys::console::log_1(&text.into()));
+///     let link = use_connection::<Widget, Host>(ConnectionOptions::frame(iframe.clone(), child), handlers);
+///     html! { <><p>{ link.state().to_string() }</p><iframe ref={iframe} src="http://localhost:8081/" /></> }
+/// }
+/// ```
+#[hook]
+pub fn use_connection<R: Api, L: Api>(
+    options: ConnectionOptions,
+    handlers: Handlers<L>,
+) -> ConnectionHandle<R, L> {
+    let state = use_state(|| ConnectionState::Connecting);
+    let link = use_mut_ref(|| None::<Link<R, L>>);
+    if let Some(live) = link.borrow().as_ref() {
+        live.set_handlers(handlers.clone());
+        live.set_options(options.clone());
+    }
+    {
+        let link = link.clone();
+        let setter = state.setter();
+        use_effect_with((), move |_| {
+            let on_state = Callback::from(move |state| setter.set(state));
+            *link.borrow_mut() = Some(Link::new(options, handlers, Some(on_state)));
+            move || {
+                // Take it out first: dropping it emits a last state change.
+                let live = link.borrow_mut().take();
+                drop(live);
+            }
+        });
+    }
+    ConnectionHandle {
+        link,
+        state: (*state).clone(),
+    }
+}
