@@ -3,6 +3,10 @@
 //   node serve.mjs 127.0.0.1:18080=../dist localhost:18081=../child/dist+/__e2e=fixtures ...
 //
 // Each argument is HOST:PORT=DIR, optionally followed by +/PREFIX=DIR mounts.
+// An optional first argument --isolated adds COOP same-origin, COEP require-corp
+// and CORP cross-origin to every response (404s too), so the pages are
+// cross-origin isolated and performance.now() has 5 µs steps (the benchmark).
+// A request with ?delay=MS is answered MS milliseconds late (at most 10 s).
 // "localhost" listens on 127.0.0.1 and, where the machine has it, ::1.
 // Serves only files inside the given folders; anything else is a 404.
 import { createServer } from "node:http";
@@ -58,18 +62,32 @@ function listen(server, host, port) {
   });
 }
 
-for (const arg of process.argv.slice(2)) {
+const args = process.argv.slice(2);
+const isolated = args[0] === "--isolated";
+const ISOLATION = isolated
+  ? {
+      "cross-origin-opener-policy": "same-origin",
+      "cross-origin-embedder-policy": "require-corp",
+      "cross-origin-resource-policy": "cross-origin",
+    }
+  : {};
+
+for (const arg of isolated ? args.slice(1) : args) {
   const site = parseSite(arg);
   const handler = async (req, res) => {
-    const { pathname } = new URL(req.url, "http://x");
+    const { pathname, searchParams } = new URL(req.url, "http://x");
+    // ?delay=MS (at most 10 s) holds the response back: a slow child.
+    const delay = Math.min(Number(searchParams.get("delay")) || 0, 10_000);
+    if (delay > 0) await new Promise((done) => setTimeout(done, delay));
     const found = await findFile(site.mounts, pathname);
     if (!found) {
-      res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+      res.writeHead(404, { "content-type": "text/plain", ...ISOLATION }).end("not found\n");
       return;
     }
     res.writeHead(200, {
       "content-type": TYPES[extname(found.file)] ?? "application/octet-stream",
       "cache-control": "no-store",
+      ...ISOLATION,
     });
     res.end(found.body);
   };
@@ -82,5 +100,5 @@ for (const arg of process.argv.slice(2)) {
       throw error;
     }
   }
-  console.log(`serving http://${site.host}:${site.port}/ from ${site.mounts.map((m) => m.prefix + "=" + m.dir).join(" ")}`);
+  console.log(`serving http://${site.host}:${site.port}/${isolated ? " (isolated)" : ""} from ${site.mounts.map((m) => m.prefix + "=" + m.dir).join(" ")}`);
 }
