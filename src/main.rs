@@ -214,7 +214,12 @@ fn Connector(props: &ConnectorProps) -> Html {
             let origin = origin.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let result = answer.await;
-                let latency = format!("{:.2} ms", now_ms() - started);
+                // JS formats the number: Rust's float formatting is heavy in wasm.
+                let millis = js_sys::Number::from(now_ms() - started).to_fixed(2);
+                let latency = format!(
+                    "{} ms",
+                    millis.ok().and_then(|s| s.as_string()).unwrap_or_default()
+                );
                 let mut entry = match result {
                     Ok(response) => {
                         Entry::new(Direction::Received, origin.as_str(), describe(response))

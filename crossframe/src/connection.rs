@@ -100,7 +100,7 @@ impl fmt::Display for ConnectionState {
 /// ```
 /// use std::time::Duration;
 /// use crossframe::connection::CallError;
-/// assert_eq!(CallError::TimedOut(Duration::from_millis(1500)).to_string(), "no answer within 1.5s");
+/// assert_eq!(CallError::TimedOut(Duration::from_millis(1500)).to_string(), "no answer within 1500 ms");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CallError {
@@ -108,7 +108,8 @@ pub enum CallError {
     #[error("not connected")]
     NotConnected,
     /// No answer in time.
-    #[error("no answer within {}s", .0.as_secs_f64())]
+    // Integer milliseconds: float formatting would add ~10 KB to every bundle.
+    #[error("no answer within {} ms", u64::try_from(.0.as_millis()).unwrap_or(u64::MAX))]
     TimedOut(Duration),
     /// The connection went down while the call was pending.
     #[error("disconnected: {0}")]

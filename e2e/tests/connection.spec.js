@@ -32,7 +32,7 @@ test("typed calls in both directions, answered with typed values", async ({ page
 test("a call the widget does not answer in time fails with a timeout", async ({ page, consoleLines }) => {
   await openHost(page);
   await page.getByTestId("call-timeout").click();
-  await expect(lastNote(page)).toHaveText("call failed: no answer within 1s");
+  await expect(lastNote(page)).toHaveText("call failed: no answer within 1000 ms");
   // The connection is still up.
   await expect(page.getByTestId("status")).toHaveText(CONNECTED);
 });
