@@ -10,6 +10,7 @@
 use std::time::Duration;
 
 use crossframe::{use_connection, CallError, ConnectionOptions, ConnectionState, Handlers, Origin};
+use crossframe_demo_child::config::HostConfig;
 use crossframe_demo_child::ui::{clock, state_class, Log, Refused, RefusedCallback, SendForm};
 use crossframe_demo_child::{
     ChildToHost, HostPage, HostRequest, HostResponse, Widget, WidgetRequest, WidgetResponse,
@@ -65,18 +66,50 @@ fn query(name: &str) -> Option<String> {
 }
 
 /// The widget's URL (the configured one, or `?path=` on its origin) and origin.
-fn child_target() -> Result<(String, Origin), String> {
-    let base = web_sys::Url::new(CHILD_URL).map_err(|_| format!("{CHILD_URL:?} is not a URL"))?;
+fn child_target(child_url: &str) -> Result<(String, Origin), String> {
+    let base = web_sys::Url::new(child_url).map_err(|_| format!("{child_url:?} is not a URL"))?;
     let origin = Origin::parse(&base.origin()).map_err(|e| e.to_string())?;
     let url = match query("path").filter(|p| p.starts_with('/') && !p.starts_with("//")) {
         Some(path) => format!("{origin}{path}"),
-        None => CHILD_URL.to_owned(),
+        None => child_url.to_owned(),
     };
     Ok((url, origin))
 }
 
+/// Loads the deployed `config.json` (or uses the build's default child URL).
 #[component]
 fn App() -> Html {
+    let child_url = use_state(|| None::<Result<String, String>>);
+    {
+        let child_url = child_url.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let loaded = crossframe_demo_child::config::load::<HostConfig>()
+                    .await
+                    .map(|config| config.map_or_else(|| CHILD_URL.to_owned(), |c| c.child_url));
+                if let Err(error) = &loaded {
+                    web_sys::console::error_1(&format!("crossframe host: {error}").into());
+                }
+                child_url.set(Some(loaded));
+            });
+        });
+    }
+    match &*child_url {
+        None => html! { <main class="host"><p>{ "Loading configuration…" }</p></main> },
+        Some(Ok(url)) => html! { <Page child_url={url.clone()} /> },
+        Some(Err(error)) => html! {
+            <main class="host"><p class="error" data-testid="config-error">{ error }</p></main>
+        },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PageProps {
+    child_url: AttrValue,
+}
+
+#[component]
+fn Page(props: &PageProps) -> Html {
     let count = query("children")
         .and_then(|n| n.parse::<usize>().ok())
         .unwrap_or(1)
@@ -84,13 +117,13 @@ fn App() -> Html {
     let page_origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
-    let target = child_target();
+    let target = child_target(&props.child_url);
     html! {
         <main class="host">
             <h1>{ "crossframe demo host" }</h1>
             <p class="meta">
                 { "This page: " }<code>{ page_origin }</code>
-                { " — widget: " }<code>{ CHILD_URL }</code>
+                { " — widget: " }<code>{ props.child_url.clone() }</code>
             </p>
             { match target {
                 Ok((url, origin)) => html! {

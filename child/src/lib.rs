@@ -119,4 +119,5 @@ pub enum HostResponse {
     Title(String),
 }
 
+pub mod config;
 pub mod ui;

@@ -3,6 +3,7 @@
 //! location, location, sums, slow answers), and can message and call the host.
 
 use crossframe::{use_connection, ConnectionOptions, ConnectionState, Handlers, OriginPolicy};
+use crossframe_demo_child::config::WidgetConfig;
 use crossframe_demo_child::ui::{clock, state_class, Log, Refused, RefusedCallback, SendForm};
 use crossframe_demo_child::{
     ChildToHost, HostPage, HostRequest, HostResponse, HostToChild, Widget, WidgetRequest,
@@ -32,17 +33,59 @@ fn entry(origin: &str, text: impl Into<String>) -> Entry {
     }
 }
 
+/// Loads the deployed `config.json` (or uses the build's defaults), then
+/// shows the widget. A bad configuration is shown and the widget refuses all
+/// messages rather than fall back to anything open.
 #[component]
 fn App() -> Html {
+    let config = use_state(|| None::<Result<OriginPolicy, String>>);
+    {
+        let config = config.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let loaded = match crossframe_demo_child::config::load::<WidgetConfig>().await {
+                    Ok(Some(deployed)) => deployed.policy(),
+                    Ok(None) => OriginPolicy::parse(HOST_ORIGINS).map_err(|e| e.to_string()),
+                    Err(error) => Err(error),
+                };
+                if let Err(error) = &loaded {
+                    web_sys::console::error_1(
+                        &format!(
+                            "crossframe widget: bad configuration, refusing all messages: {error}"
+                        )
+                        .into(),
+                    );
+                }
+                config.set(Some(loaded));
+            });
+        });
+    }
+    match &*config {
+        None => html! { <main class="child"><p>{ "Loading configuration…" }</p></main> },
+        Some(Ok(allowed)) => html! { <WidgetView allowed={allowed.clone()} /> },
+        Some(Err(error)) => {
+            html! { <WidgetView allowed={OriginPolicy::new()} config_error={error.clone()} /> }
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct WidgetProps {
+    allowed: OriginPolicy,
+    #[prop_or_default]
+    config_error: Option<String>,
+}
+
+#[component]
+fn WidgetView(props: &WidgetProps) -> Html {
     let location = web_sys::window()
         .and_then(|w| w.location().href().ok())
         .unwrap_or_default();
-    let (allowed, config_error) = match OriginPolicy::parse(HOST_ORIGINS) {
-        Ok(policy) => (policy, None),
-        // Refuse to talk at all rather than fall back to anything open.
-        Err(error) => (OriginPolicy::new(), Some(error.to_string())),
-    };
+    let allowed = props.allowed.clone();
+    let config_error = props.config_error.clone();
     let received = use_reducer(Log::<Entry>::default);
+    // "Clear" hides the entries before this index (the log only grows).
+    let shown_from = use_state(|| 0_usize);
     let notes = use_reducer(Log::<String>::default);
     let refused = use_reducer(Refused::default);
 
@@ -129,9 +172,16 @@ fn App() -> Html {
             <ul class="notes" data-testid="notes">
                 { for notes.entries.iter().map(|note| html! { <li>{ note }</li> }) }
             </ul>
-            <h2>{ "Received" }</h2>
+            <h2>
+                { "Received " }
+                <button data-testid="clear" onclick={
+                    let shown_from = shown_from.clone();
+                    let len = received.entries.len();
+                    move |_| shown_from.set(len)
+                }>{ "Clear" }</button>
+            </h2>
             <ol class="log" data-testid="received">
-                { for received.entries.iter().map(|entry| html! {
+                { for received.entries.iter().skip(*shown_from).map(|entry| html! {
                     <li class="received">
                         <time>{ &entry.time }</time>
                         <span class="origin">{ &entry.origin }</span>

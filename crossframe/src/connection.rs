@@ -63,6 +63,15 @@ pub enum DisconnectReason {
     /// This side closed the connection (the component unmounted).
     #[error("this side closed the connection")]
     Closed,
+    /// The widget does not allow this page's origin (its allowed hosts).
+    #[error("the widget does not allow this page's origin")]
+    Refused,
+    /// Child: embedded by a page whose origin is not an allowed host.
+    #[error("embedded by {origin}, which is not an allowed host")]
+    ParentNotAllowed {
+        /// The embedding page's origin.
+        origin: String,
+    },
 }
 
 /// Where a connection stands; components re-render when it changes.
@@ -301,6 +310,28 @@ impl Connection {
         effects.extend(self.set_state(ConnectionState::Disconnected(reason)));
         effects.push(Effect::PostHello(Some(from)));
         effects
+    }
+
+    /// Host: the widget answered our hello with `refused`.
+    pub fn refused(&mut self) -> Vec<Effect> {
+        if self.role != Role::Host {
+            return Vec::new();
+        }
+        let mut effects = self.drop_channel(DisconnectReason::Refused, false);
+        effects.extend(self.set_state(ConnectionState::Disconnected(DisconnectReason::Refused)));
+        effects
+    }
+
+    /// Child: the embedding page's origin is not allowed; we refuse to talk.
+    pub fn parent_not_allowed(&mut self, origin: &Origin) -> Vec<Effect> {
+        if self.role != Role::Child {
+            return Vec::new();
+        }
+        self.set_state(ConnectionState::Disconnected(
+            DisconnectReason::ParentNotAllowed {
+                origin: origin.to_string(),
+            },
+        ))
     }
 
     /// This side goes away (unmount, page hide): say bye, close, fail all.
@@ -648,6 +679,41 @@ mod tests {
         assert_eq!(
             host.begin_call().unwrap_err().to_string(),
             "disconnected: the peer speaks protocol version 2, this side speaks 1"
+        );
+    }
+
+    #[test]
+    fn a_refusing_widget_is_reported_to_the_host() {
+        let mut host = Connection::new(Role::Host);
+        host.start();
+        assert_eq!(
+            host.refused(),
+            [Effect::State(ConnectionState::Disconnected(
+                DisconnectReason::Refused
+            ))]
+        );
+        assert_eq!(Connection::new(Role::Child).refused(), []);
+    }
+
+    #[test]
+    fn a_child_embedded_by_a_stranger_says_so() {
+        let mut child = Connection::new(Role::Child);
+        child.start();
+        let stranger = origin("http://127.0.0.1:18082");
+        let reason = DisconnectReason::ParentNotAllowed {
+            origin: stranger.to_string(),
+        };
+        assert_eq!(
+            child.parent_not_allowed(&stranger),
+            [Effect::State(ConnectionState::Disconnected(reason))]
+        );
+        assert_eq!(
+            child.state().to_string(),
+            "disconnected: embedded by http://127.0.0.1:18082, which is not an allowed host"
+        );
+        assert_eq!(
+            Connection::new(Role::Host).parent_not_allowed(&stranger),
+            []
         );
     }
 

@@ -11,6 +11,8 @@
 //! {"crossframe": 1, "kind": "response", "id": 7, "body": <value>}
 //! {"crossframe": 1, "kind": "response", "id": 7, "error": "why the handler failed"}
 //! {"crossframe": 1, "kind": "bye"}
+//! {"crossframe": 1, "kind": "resize", "height": 412}
+//! {"crossframe": 1, "kind": "refused"}
 //! ```
 //!
 //! * `crossframe` is the protocol version, and its presence is what marks the
@@ -81,6 +83,14 @@ pub enum Frame<T> {
         /// The handler's result.
         result: Result<T, String>,
     },
+    /// Child to host: my content is this many CSS pixels high.
+    Resize {
+        /// The content height.
+        height: u64,
+    },
+    /// Child to a parent whose origin it does not allow, in answer to its
+    /// hello: "you are not allowed to talk to me" (carries nothing else).
+    Refused,
 }
 
 impl<T> Frame<T> {
@@ -99,6 +109,8 @@ impl<T> Frame<T> {
             Frame::Message(_) => "message",
             Frame::Request { .. } => "request",
             Frame::Response { .. } => "response",
+            Frame::Resize { .. } => "resize",
+            Frame::Refused => "refused",
         }
     }
 }
@@ -171,6 +183,8 @@ struct WireOut<'a, T> {
     body: Option<&'a T>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    height: Option<u64>,
 }
 
 /// The envelope's fields, read lazily: the body stays raw JSON until the
@@ -190,6 +204,8 @@ struct WireIn<'a> {
     id: Option<&'a RawValue>,
     #[serde(borrow, default, deserialize_with = "present")]
     error: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    height: Option<&'a RawValue>,
 }
 
 fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
@@ -212,9 +228,11 @@ pub fn encode<T: Serialize>(frame: &Frame<T>) -> Result<String, EncodeError> {
         id: None,
         body: None,
         error: None,
+        height: None,
     };
     match frame {
-        Frame::Hello | Frame::Bye => {}
+        Frame::Hello | Frame::Bye | Frame::Refused => {}
+        Frame::Resize { height } => wire.height = Some(*height),
         Frame::Connect { session } | Frame::Ack { session } => wire.session = Some(*session),
         Frame::Message(body) => wire.body = Some(body),
         Frame::Request { id, body } => {
@@ -301,6 +319,10 @@ pub fn decode<T: DeserializeOwned>(text: &str, max_len: usize) -> Result<Frame<T
     match kind {
         "hello" => Ok(Frame::Hello),
         "bye" => Ok(Frame::Bye),
+        "refused" => Ok(Frame::Refused),
+        "resize" => Ok(Frame::Resize {
+            height: number(wire.height, "height")?,
+        }),
         "connect" => Ok(Frame::Connect {
             session: number(wire.session, "session")?,
         }),
@@ -361,6 +383,8 @@ mod tests {
             Frame::Bye,
             Frame::Connect { session: 3 },
             Frame::Ack { session: u64::MAX },
+            Frame::Resize { height: 412 },
+            Frame::Refused,
         ] {
             let wire = encode::<Msg>(&frame).unwrap();
             assert_eq!(decode::<Msg>(&wire, MAX), Ok(frame));

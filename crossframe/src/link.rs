@@ -21,6 +21,7 @@ use gloo_timers::callback::Timeout;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::value::RawValue;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageChannel, MessageEvent, MessagePort};
 use yew::Callback;
@@ -183,6 +184,9 @@ pub struct ConnectionOptions {
     pub max_message_len: usize,
     /// Called for every dropped message (also logged to the console).
     pub on_drop: Option<Callback<Dropped>>,
+    /// Child: report the content height to the host; host: set the
+    /// iframe's height to it. On by default.
+    pub auto_resize: bool,
 }
 
 /// How long a call waits by default: 5 s.
@@ -198,6 +202,7 @@ impl ConnectionOptions {
             call_timeout: DEFAULT_CALL_TIMEOUT,
             max_message_len: DEFAULT_MAX_MESSAGE_LEN,
             on_drop: None,
+            auto_resize: true,
         }
     }
 
@@ -210,6 +215,7 @@ impl ConnectionOptions {
             call_timeout: DEFAULT_CALL_TIMEOUT,
             max_message_len: DEFAULT_MAX_MESSAGE_LEN,
             on_drop: None,
+            auto_resize: true,
         }
     }
 
@@ -228,6 +234,12 @@ impl ConnectionOptions {
     /// Sets the largest message accepted.
     pub fn max_message_len(mut self, len: usize) -> Self {
         self.max_message_len = len;
+        self
+    }
+
+    /// Turns height reporting (child) or following (host) on or off.
+    pub fn auto_resize(mut self, on: bool) -> Self {
+        self.auto_resize = on;
         self
     }
 }
@@ -255,6 +267,24 @@ struct Inner<R: Api, L: Api> {
     calls: RefCell<HashMap<u64, PendingCall<R::Response>>>,
     listeners: RefCell<Vec<EventListener>>,
     stats: Cell<Stats>,
+    /// Child: the content height last measured, and last sent.
+    height: Cell<Option<u64>>,
+    height_sent: Cell<Option<u64>>,
+    resize_observer: RefCell<Option<ResizeWatch>>,
+    /// Child: answered a refused parent already.
+    refused_sent: Cell<bool>,
+}
+
+/// A `ResizeObserver` on `<html>` and its callback, disconnected on drop.
+struct ResizeWatch {
+    observer: web_sys::ResizeObserver,
+    _callback: Closure<dyn FnMut(js_sys::Array)>,
+}
+
+impl Drop for ResizeWatch {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
 }
 
 /// A connection to the peer window; see the [module docs](self).
@@ -307,7 +337,14 @@ impl<R: Api, L: Api> Link<R, L> {
             calls: RefCell::new(HashMap::new()),
             listeners: RefCell::new(Vec::new()),
             stats: Cell::new(Stats::default()),
+            height: Cell::new(None),
+            height_sent: Cell::new(None),
+            resize_observer: RefCell::new(None),
+            refused_sent: Cell::new(false),
         });
+        if role == Role::Child && inner.options.borrow().auto_resize {
+            *inner.resize_observer.borrow_mut() = watch_height(Rc::downgrade(&inner));
+        }
         if let Some(window) = web_sys::window() {
             let weak = Rc::downgrade(&inner);
             let on_message = EventListener::new(&window, "message", move |event| {
@@ -392,6 +429,7 @@ impl<R: Api, L: Api> Drop for Link<R, L> {
         let effects = self.inner.machine.borrow_mut().close();
         self.inner.apply(effects);
         self.inner.listeners.borrow_mut().clear();
+        self.inner.resize_observer.borrow_mut().take();
     }
 }
 
@@ -473,6 +511,9 @@ impl<R: Api, L: Api> Inner<R, L> {
                         self.apply(effects);
                     }
                 }
+                if matches!(dropped.reason, DropReason::Origin(_)) {
+                    self.refuse_parent(event, &peer, max_len);
+                }
                 self.drop_message(dropped);
                 return;
             }
@@ -499,6 +540,11 @@ impl<R: Api, L: Api> Inner<R, L> {
                 self.deliver_message(&raw, &origin);
                 return;
             }
+            Frame::Resize { height } => {
+                self.delivered();
+                return self.follow_height(height);
+            }
+            Frame::Refused => self.machine.borrow_mut().refused(),
             other => {
                 self.drop_message(Dropped {
                     origin: origin.to_string(),
@@ -544,6 +590,10 @@ impl<R: Api, L: Api> Inner<R, L> {
             Frame::Message(raw) => return self.deliver_message(&raw, &origin),
             Frame::Request { id, body } => return self.answer(id, &body, origin),
             Frame::Response { id, result } => return self.resolve(id, result),
+            Frame::Resize { height } => {
+                self.delivered();
+                return self.follow_height(height);
+            }
             other => return self.drop_message(dropped(DropReason::UnexpectedKind(other.kind()))),
         };
         self.delivered();
@@ -664,7 +714,23 @@ impl<R: Api, L: Api> Inner<R, L> {
         let targets = match (to, &options.target_origin) {
             (Some(origin), _) => vec![origin],
             (None, Some(origin)) => vec![origin.clone()],
-            (None, None) => announce_targets(&options.allowed),
+            (None, None) => match announce_targets(&options.allowed) {
+                Ok(targets) => targets,
+                Err(not_allowed) => {
+                    // Framed by a page we do not allow: tell it (and only
+                    // that) at its exact origin, once, and say nothing else.
+                    if post::<()>(&window, &Frame::Refused, &not_allowed).is_ok() {
+                        self.refused_sent.set(true);
+                    }
+                    drop(options);
+                    let effects = self.machine.borrow_mut().parent_not_allowed(&not_allowed);
+                    web_sys::console::warn_1(
+                        &format!("crossframe: embedded by {not_allowed}, which is not an allowed host: refusing to talk").into(),
+                    );
+                    self.apply(effects);
+                    return;
+                }
+            },
         };
         for target in targets {
             if let Err(error) = post::<()>(&window, &Frame::Hello, &target) {
@@ -715,5 +781,80 @@ impl<R: Api, L: Api> Inner<R, L> {
             web_sys::console::warn_1(&format!("crossframe: ack: {error}").into());
         }
         *self.port.borrow_mut() = Some(port);
+        self.height_sent.set(None);
+        self.report_height();
     }
+
+    /// Child: a parent on an origin we do not allow said hello. Tell it, once,
+    /// at its exact origin, so the embedding page can say why nothing works.
+    fn refuse_parent(&self, event: &MessageEvent, peer: &Peer, max_len: usize) {
+        if *peer != Peer::Parent || self.refused_sent.get() {
+            return;
+        }
+        let source = event.source().map(JsValue::from);
+        if !peer.is_source(source.as_ref()) {
+            return;
+        }
+        let is_hello = matches!(classify(&event.data(), max_len), crate::gate::Data::Text(text)
+            if matches!(envelope::decode::<Box<RawValue>>(&text, max_len), Ok(Frame::Hello)));
+        let (Ok(origin), Some(source)) = (Origin::parse(&event.origin()), source) else {
+            return;
+        };
+        if is_hello && post::<()>(&source, &Frame::Refused, &origin).is_ok() {
+            self.refused_sent.set(true);
+        }
+    }
+
+    /// Child: the content height changed (or we just connected).
+    fn report_height(&self) {
+        let Some(height) = self.height.get() else {
+            return;
+        };
+        if self.height_sent.get() == Some(height) || !self.machine.borrow().is_connected() {
+            return;
+        }
+        if let Some(port) = self.port.borrow().as_ref() {
+            if post_on_port::<()>(&port.port, &Frame::Resize { height }).is_ok() {
+                self.height_sent.set(Some(height));
+            }
+        }
+    }
+
+    /// Host: the widget's content is `height` px high; so is its iframe now.
+    fn follow_height(&self, height: u64) {
+        let options = self.options.borrow();
+        let Peer::Frame(node) = &options.peer else {
+            return;
+        };
+        if !options.auto_resize {
+            return;
+        }
+        if let Some(iframe) = node.cast::<web_sys::HtmlElement>() {
+            let _ = iframe
+                .style()
+                .set_property("height", &format!("{height}px"));
+        }
+    }
+}
+
+/// Child: watches `<html>`'s height and reports it whenever it changes.
+fn watch_height<R: Api, L: Api>(inner: Weak<Inner<R, L>>) -> Option<ResizeWatch> {
+    let root = web_sys::window()?.document()?.document_element()?;
+    let measure = root.clone();
+    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries| {
+        let Some(inner) = inner.upgrade() else {
+            return;
+        };
+        // The content's own height: <html> is as tall as its content unless
+        // the page sets height: 100% on it (then it would follow the iframe).
+        let height = measure.get_bounding_client_rect().height().ceil();
+        inner.height.set(Some(height as u64));
+        inner.report_height();
+    });
+    let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+    observer.observe(&root);
+    Some(ResizeWatch {
+        observer,
+        _callback: callback,
+    })
 }

@@ -141,24 +141,31 @@ pub(crate) fn post_on_port<T: Serialize>(
         .map_err(|e| SendError::Post(format!("{e:?}")))
 }
 
-/// Where the child can announce itself before it knows its parent's origin:
-/// the parent's origin from `location.ancestorOrigins` (Chromium, Safari) if
-/// the policy allows it, otherwise every exact origin the policy lists. The
-/// browser delivers only to the one that matches.
-pub(crate) fn announce_targets(policy: &OriginPolicy) -> Vec<Origin> {
-    let from_ancestors = web_sys::window()
+/// The parent's origin from `location.ancestorOrigins` (Chromium, Safari;
+/// `None` elsewhere or at the top level).
+pub(crate) fn parent_origin() -> Option<String> {
+    web_sys::window()
         .map(|w| JsValue::from(w.location()))
         .and_then(|location| js_sys::Reflect::get(&location, &"ancestorOrigins".into()).ok())
         .filter(|list| !list.is_undefined() && !list.is_null())
         .and_then(|list| js_sys::Reflect::get(&list, &0.into()).ok())
-        .and_then(|first| first.as_string());
-    if let Some(parent) = from_ancestors {
-        return match policy.check(&parent) {
-            Ok(origin) if !origin.is_opaque() => vec![origin],
-            _ => Vec::new(),
-        };
+        .and_then(|first| first.as_string())
+}
+
+/// Where the child can announce itself before it knows its parent's origin:
+/// the parent's origin from `location.ancestorOrigins` if the policy allows
+/// it, otherwise every exact origin the policy lists (the browser delivers
+/// only to the one that matches). `Err` carries a parent origin known *not*
+/// to be allowed.
+pub(crate) fn announce_targets(policy: &OriginPolicy) -> Result<Vec<Origin>, Origin> {
+    match parent_origin() {
+        Some(parent) => match (policy.check(&parent), Origin::parse(&parent)) {
+            (Ok(origin), _) if !origin.is_opaque() => Ok(vec![origin]),
+            (_, Ok(origin)) if !origin.is_opaque() => Err(origin),
+            _ => Ok(Vec::new()),
+        },
+        None => Ok(policy.exact_origins().cloned().collect()),
     }
-    policy.exact_origins().cloned().collect()
 }
 
 /// A window `message` event that passed every check.

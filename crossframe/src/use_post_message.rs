@@ -441,7 +441,7 @@ fn announce(shared: &Shared) {
     }
     let targets = match &options.target_origin {
         Some(origin) => vec![origin.clone()],
-        None => announce_targets(&options.allowed),
+        None => announce_targets(&options.allowed).unwrap_or_default(),
     };
     for target in targets {
         if let Err(error) = post::<()>(&parent, &Frame::Hello, &target) {

@@ -49,8 +49,9 @@ test("a page on a third origin that frames the child cannot talk to it", async (
   const attackerUrl = `${SITES.third.origin}/frame-child.html?child=${encodeURIComponent(SITES.child.url)}`;
   await page.goto(attackerUrl);
   const child = page.frameLocator("#child");
-  // The widget is running (its listener is set up with its first render).
-  await expect(child.getByTestId("state")).toHaveText("connecting");
+  // The widget is running, and says it will not talk to this page.
+  const notAllowed = `disconnected: embedded by ${SITES.third.origin}, which is not an allowed host`;
+  await expect(child.getByTestId("state")).toHaveText(notAllowed);
 
   await page.evaluate(() => window.attack("sneaky"));
 
@@ -58,7 +59,7 @@ test("a page on a third origin that frames the child cannot talk to it", async (
   await expect(child.locator(CHILD_REFUSED)).toHaveText(`Refused 1 message(s); last: ${reason}`);
   await consoleLine(consoleLines, `crossframe: ${reason}`);
   await expect(child.locator("[data-testid=received] li")).toHaveCount(0);
-  await expect(child.getByTestId("state")).toHaveText("connecting");
+  await expect(child.getByTestId("state")).toHaveText(notAllowed);
 });
 
 test("the host drops a message from the child's origin but another window, and one from a wrong origin", async ({
