@@ -26,6 +26,11 @@ use thiserror::Error;
 use crate::envelope::PROTOCOL_VERSION;
 use crate::origin::Origin;
 
+/// At most this many calls may wait for answers at once; more fail at once
+/// with [`CallError::Overloaded`] (so a peer that never answers cannot make
+/// this side grow without bound).
+pub const MAX_PENDING_CALLS: usize = 10_000;
+
 /// Which end of the iframe this side is.
 ///
 /// ```
@@ -132,6 +137,9 @@ pub enum CallError {
     /// The response did not decode as the expected type.
     #[error("the response does not match the expected type: {0}")]
     Decode(String),
+    /// Too many calls are already waiting for answers.
+    #[error("{MAX_PENDING_CALLS} calls are already waiting for answers")]
+    Overloaded,
 }
 
 /// What the browser side must do.
@@ -357,6 +365,9 @@ impl Connection {
                 _ => CallError::NotConnected,
             });
         }
+        if self.pending.len() >= MAX_PENDING_CALLS {
+            return Err(CallError::Overloaded);
+        }
         let id = self.next_id;
         self.next_id += 1;
         self.pending.insert(id);
@@ -524,6 +535,17 @@ mod tests {
         assert!(host.finish_call(1));
         assert!(!host.finish_call(1), "answered once");
         assert_eq!(host.pending().collect::<Vec<_>>(), [2]);
+    }
+
+    #[test]
+    fn pending_calls_are_bounded() {
+        let mut host = connected_host();
+        for _ in 0..MAX_PENDING_CALLS {
+            host.begin_call().unwrap();
+        }
+        assert_eq!(host.begin_call(), Err(CallError::Overloaded));
+        assert!(host.finish_call(1));
+        assert!(host.begin_call().is_ok(), "room again once one is answered");
     }
 
     #[test]

@@ -189,6 +189,10 @@ pub struct ConnectionOptions {
     pub auto_resize: bool,
 }
 
+/// At most this many of the peer's calls are answered at once; more are
+/// answered at once with an error ("busy") without running the handler.
+pub const MAX_CALLS_IN_FLIGHT: usize = 1_000;
+
 /// How long a call waits by default: 5 s.
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -273,6 +277,8 @@ struct Inner<R: Api, L: Api> {
     resize_observer: RefCell<Option<ResizeWatch>>,
     /// Child: answered a refused parent already.
     refused_sent: Cell<bool>,
+    /// The peer's calls being answered now.
+    in_flight: Cell<usize>,
 }
 
 /// A `ResizeObserver` on `<html>` and its callback, disconnected on drop.
@@ -341,6 +347,7 @@ impl<R: Api, L: Api> Link<R, L> {
             height_sent: Cell::new(None),
             resize_observer: RefCell::new(None),
             refused_sent: Cell::new(false),
+            in_flight: Cell::new(0),
         });
         if role == Role::Child && inner.options.borrow().auto_resize {
             *inner.resize_observer.borrow_mut() = watch_height(Rc::downgrade(&inner));
@@ -617,7 +624,11 @@ impl<R: Api, L: Api> Inner<R, L> {
     }
 
     fn answer(&self, id: u64, raw: &RawValue, origin: Origin) {
+        let busy = self.in_flight.get() >= MAX_CALLS_IN_FLIGHT;
         let answer: Answer<L> = match envelope::body::<L::Request>(raw) {
+            Ok(_) if busy => Box::pin(std::future::ready(Err(format!(
+                "busy: {MAX_CALLS_IN_FLIGHT} calls in flight"
+            )))),
             Ok(request) => {
                 self.delivered();
                 let handler = self.handlers.borrow().on_request.clone();

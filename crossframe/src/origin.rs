@@ -412,9 +412,19 @@ impl OriginPolicy {
         if !host.contains('*') {
             return Ok(self.allow(Origin::parse(trimmed)?));
         }
+        // `*.` then at least two non-empty labels, the last not a number: no
+        // wildcard over a top-level domain (`*.com`, `*.com.`) or an IP (`*.0.0.1`).
         let suffix = host
             .strip_prefix('*')
-            .filter(|s| s.starts_with('.') && !s.contains('*') && s[1..].contains('.'))
+            .filter(|s| s.starts_with('.') && !s.contains('*'))
+            .filter(|s| {
+                let labels: Vec<&str> = s[1..].split('.').collect();
+                labels.len() >= 2
+                    && labels.iter().all(|label| !label.is_empty())
+                    && labels
+                        .last()
+                        .is_some_and(|tld| !tld.bytes().all(|b| b.is_ascii_digit()))
+            })
             .ok_or_else(|| OriginError::InvalidWildcard(entry.to_owned()))?;
         let scheme = scheme.to_ascii_lowercase();
         let rule = Rule::Subdomains {
@@ -646,6 +656,9 @@ mod tests {
         assert!(OriginPolicy::parse("https://*").is_err());
         assert!(OriginPolicy::parse("https://*.com").is_err());
         assert!(OriginPolicy::parse("https://a.*.example.com").is_err());
+        assert!(OriginPolicy::parse("https://*.com.").is_err());
+        assert!(OriginPolicy::parse("http://*.0.0.1").is_err());
+        assert!(OriginPolicy::parse("https://*.example..com").is_err());
         assert!(OriginPolicy::parse("https://*example.com").is_err());
     }
 

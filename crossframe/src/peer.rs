@@ -198,9 +198,37 @@ pub(crate) fn inspect<T: DeserializeOwned>(
     }
 }
 
-/// Logs a dropped message with its reason and tells `on_drop`.
+/// At most this many drops are logged per second; the rest are counted and
+/// summed up in one line, so a flood of junk cannot flood the console.
+pub const DROP_LOG_LIMIT_PER_SECOND: u32 = 20;
+
+thread_local! {
+    /// (start of the current one-second window, logged in it, not logged in it)
+    static DROP_LOG: std::cell::Cell<(f64, u32, u64)> = const { std::cell::Cell::new((0.0, 0, 0)) };
+}
+
+/// Logs a dropped message with its reason (rate-limited) and tells `on_drop`
+/// (always).
 pub(crate) fn report_drop(dropped: Dropped, on_drop: Option<&Callback<Dropped>>) {
-    web_sys::console::warn_1(&format!("crossframe: {dropped}").into());
+    let now = js_sys::Date::now();
+    DROP_LOG.with(|log| {
+        let (mut start, mut logged, mut quiet) = log.get();
+        if now - start >= 1000.0 {
+            if quiet > 0 {
+                web_sys::console::warn_1(
+                    &format!("crossframe: {quiet} more messages dropped (logging at most {DROP_LOG_LIMIT_PER_SECOND} a second)").into(),
+                );
+            }
+            (start, logged, quiet) = (now, 0, 0);
+        }
+        if logged < DROP_LOG_LIMIT_PER_SECOND {
+            logged += 1;
+            web_sys::console::warn_1(&format!("crossframe: {dropped}").into());
+        } else {
+            quiet += 1;
+        }
+        log.set((start, logged, quiet));
+    });
     if let Some(on_drop) = on_drop {
         on_drop.emit(dropped);
     }
