@@ -22,7 +22,7 @@
   const script = document.currentScript;
   const base = script && script.src ? new URL("./", script.src).href : null;
 
-  /** A failed call or connection: `code` is timeout, disconnected, remote, not-connected, refused or version. */
+  /** A failed call or connection: `code` is timeout, disconnected, remote, not-connected, refused, version or encode. */
   class CrossframeError extends Error {
     constructor(code, message) {
       super(message);
@@ -32,6 +32,20 @@
   }
 
   const encode = (kind, fields) => JSON.stringify(Object.assign({ crossframe: VERSION, kind }, fields));
+
+  /** Encodes an application value, or throws a clear error for one JSON cannot carry. */
+  function encodeBody(kind, fields) {
+    let body;
+    try {
+      body = JSON.stringify(fields.body);
+    } catch (error) {
+      throw new CrossframeError("encode", `cannot send this value: ${error.message}`);
+    }
+    if (body === undefined) {
+      throw new CrossframeError("encode", `cannot send ${typeof fields.body} values: JSON has no ${typeof fields.body}`);
+    }
+    return encode(kind, fields);
+  }
 
   /** Parses an envelope; returns null for anything that is not one. */
   function decode(data) {
@@ -77,13 +91,19 @@
       ready: null,
       send(message) {
         if (!port || widget.state !== "connected") throw new CrossframeError("not-connected", "not connected");
-        port.postMessage(encode("message", { body: message }));
+        port.postMessage(encodeBody("message", { body: message }));
       },
       call(request, callOptions = {}) {
         if (!port || widget.state !== "connected") {
           return Promise.reject(new CrossframeError("not-connected", "not connected"));
         }
+        let text;
         const id = nextId++;
+        try {
+          text = encodeBody("request", { id, body: request });
+        } catch (error) {
+          return Promise.reject(error);
+        }
         const wait = callOptions.timeout || timeout;
         return new Promise((resolve, reject) => {
           const timer = setTimeout(() => {
@@ -91,7 +111,7 @@
             reject(new CrossframeError("timeout", `no answer within ${wait} ms`));
           }, wait);
           pending.set(id, { resolve, reject, timer });
-          port.postMessage(encode("request", { id, body: request }));
+          port.postMessage(text);
         });
       },
       destroy() {
@@ -200,7 +220,26 @@
         case "bye":
           disconnect("disconnected", "the widget went away");
           break;
+        case "ping":
+          port.postMessage(encode("pong"));
+          break;
+        case "pong":
+          clearTimeout(pingTimer);
+          break;
       }
+    }
+
+    // A new document in the iframe: the old one may be gone without a "bye"
+    // (cross-site navigation). No pong within a second: the widget is gone.
+    let pingTimer = null;
+    function ping() {
+      if (widget.state !== "connected" || !port) return;
+      const pinged = port;
+      clearTimeout(pingTimer);
+      pingTimer = setTimeout(() => {
+        if (port === pinged) disconnect("disconnected", "the widget went away");
+      }, 1000);
+      port.postMessage(encode("ping"));
     }
 
     async function answer(id, request) {
@@ -220,6 +259,7 @@
     // that loaded before this listener existed.
     iframe.addEventListener("load", () => {
       if (widget.state === "connecting") iframe.contentWindow.postMessage(encode("hello"), origin);
+      else ping();
     });
     container.appendChild(iframe);
     return widget;

@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use crossframe::{use_connection, CallError, ConnectionOptions, ConnectionState, Handlers, Origin};
 use crossframe_demo_child::config::HostConfig;
-use crossframe_demo_child::ui::{clock, state_class, Log, Refused, RefusedCallback, SendForm};
+use crossframe_demo_child::ui::{
+    clock, state_class, Log, Refused, RefusedCallback, SendForm, Tally, BURST,
+};
 use crossframe_demo_child::{
     ChildToHost, HostPage, HostRequest, HostResponse, Widget, WidgetRequest, WidgetResponse,
 };
@@ -212,11 +214,16 @@ struct ConnectorProps {
 #[component]
 fn Connector(props: &ConnectorProps) -> Html {
     let log = props.log.clone();
+    let tally = use_reducer(Tally::default);
     let handlers = {
         let log = log.clone();
+        let tally = tally.dispatcher();
         Handlers::<HostPage>::new()
-            .on_message(move |ChildToHost::Text(text), origin| {
-                log.dispatch(Entry::new(Direction::Received, origin.as_str(), text));
+            .on_message(move |message, origin| match message {
+                ChildToHost::Text(text) => {
+                    log.dispatch(Entry::new(Direction::Received, origin.as_str(), text))
+                }
+                ChildToHost::Tally(seq) => tally.dispatch(seq),
             })
             .on_request(|HostRequest::Title, _origin| {
                 let title = web_sys::window()
@@ -283,6 +290,19 @@ fn Connector(props: &ConnectorProps) -> Html {
             call.emit((WidgetRequest::Greet(text), crossframe::DEFAULT_CALL_TIMEOUT))
         })
     };
+    let burst = {
+        let link = link.clone();
+        let log = log.clone();
+        let origin = props.origin.clone();
+        move |_| {
+            let sent = (0..BURST)
+                .map(|seq| link.send(&crossframe_demo_child::HostToChild::Tally(seq)))
+                .take_while(Result::is_ok)
+                .count();
+            let note = format!("sent {sent} of {BURST}");
+            log.dispatch(Entry::new(Direction::Note, origin.as_str(), note));
+        }
+    };
     let button =
         |test_id: &'static str, label: &'static str, request: WidgetRequest, timeout: u64| {
             let call = call.clone();
@@ -300,7 +320,9 @@ fn Connector(props: &ConnectorProps) -> Html {
                 { button("call-add", "2 + 3", WidgetRequest::Add(2, 3), 5_000) }
                 { button("call-slow", "Slow answer (3 s)", WidgetRequest::Wait(3_000), 10_000) }
                 { button("call-timeout", "Slow answer, 1 s timeout", WidgetRequest::Wait(3_000), 1_000) }
+                <button data-testid="burst" onclick={burst}>{ format!("Send {BURST} to the widget") }</button>
             </p>
+            <p data-testid="tally">{ tally.summary() }</p>
         </>
     }
 }

@@ -46,6 +46,8 @@ impl crossframe::Api for HostPage {
 pub enum HostToChild {
     /// Free text.
     Text(String),
+    /// One of a numbered burst (load test): the widget counts them.
+    Tally(u64),
 }
 
 /// Calls the widget answers.
@@ -103,6 +105,8 @@ impl WidgetResponse {
 pub enum ChildToHost {
     /// Free text typed by the widget's user.
     Text(String),
+    /// One of a numbered burst (load test): the host counts them.
+    Tally(u64),
 }
 
 /// Calls the host answers.

@@ -4,7 +4,9 @@
 
 use crossframe::{use_connection, ConnectionOptions, ConnectionState, Handlers, OriginPolicy};
 use crossframe_demo_child::config::WidgetConfig;
-use crossframe_demo_child::ui::{clock, state_class, Log, Refused, RefusedCallback, SendForm};
+use crossframe_demo_child::ui::{
+    clock, state_class, Log, Refused, RefusedCallback, SendForm, Tally, BURST,
+};
 use crossframe_demo_child::{
     ChildToHost, HostPage, HostRequest, HostResponse, HostToChild, Widget, WidgetRequest,
     WidgetResponse, DEFAULT_HOST_ORIGINS,
@@ -89,13 +91,16 @@ fn WidgetView(props: &WidgetProps) -> Html {
     let notes = use_reducer(Log::<String>::default);
     let refused = use_reducer(Refused::default);
 
+    let tally = use_reducer(Tally::default);
     let handlers = {
         let on_message = received.dispatcher();
+        let on_tally = tally.dispatcher();
         let on_request = received.dispatcher();
         let location = location.clone();
         Handlers::<Widget>::new()
-            .on_message(move |HostToChild::Text(text), origin| {
-                on_message.dispatch(entry(origin.as_str(), text));
+            .on_message(move |message, origin| match message {
+                HostToChild::Text(text) => on_message.dispatch(entry(origin.as_str(), text)),
+                HostToChild::Tally(seq) => on_tally.dispatch(seq),
             })
             .on_request_async(move |request, origin| {
                 let (delay, answer) = match request {
@@ -131,6 +136,17 @@ fn WidgetView(props: &WidgetProps) -> Html {
                 notes.dispatch(format!("not sent: {error}"));
             }
         })
+    };
+    let burst = {
+        let link = link.clone();
+        let notes = notes.dispatcher();
+        move |_| {
+            let sent = (0..BURST)
+                .map(|seq| link.send(&ChildToHost::Tally(seq)))
+                .take_while(Result::is_ok)
+                .count();
+            notes.dispatch(format!("sent {sent} of {BURST}"));
+        }
     };
     let ask_title = {
         let link = link.clone();
@@ -168,7 +184,9 @@ fn WidgetView(props: &WidgetProps) -> Html {
                     disabled={!matches!(link.state(), ConnectionState::Connected { .. })}>
                     { "Ask the host for its title" }
                 </button>
+                <button data-testid="burst" onclick={burst}>{ format!("Send {BURST} to the host") }</button>
             </p>
+            <p data-testid="tally">{ tally.summary() }</p>
             <ul class="notes" data-testid="notes">
                 { for notes.entries.iter().map(|note| html! { <li>{ note }</li> }) }
             </ul>

@@ -127,3 +127,44 @@ pub fn state_class(state: &crossframe::ConnectionState) -> &'static str {
         crossframe::ConnectionState::Disconnected(_) => "disconnected",
     }
 }
+
+/// Counts a numbered burst: how many arrived, and whether each was the one
+/// after the last (0, 1, 2, …).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Messages counted.
+    pub received: u64,
+    /// Whether every message so far was the next in sequence.
+    pub in_order: bool,
+}
+
+impl Reducible for Tally {
+    type Action = u64;
+    fn reduce(self: std::rc::Rc<Self>, seq: u64) -> std::rc::Rc<Self> {
+        // A new burst starts at 0.
+        let (received, in_order) = if seq == 0 {
+            (0, true)
+        } else {
+            (self.received, self.in_order)
+        };
+        Tally {
+            received: received + 1,
+            in_order: in_order && seq == received,
+        }
+        .into()
+    }
+}
+
+impl Tally {
+    /// One line for people.
+    pub fn summary(&self) -> String {
+        match (self.received, self.in_order) {
+            (0, _) => "Load test: nothing received yet".to_owned(),
+            (n, true) => format!("Load test: {n} received, in order"),
+            (n, false) => format!("Load test: {n} received, OUT OF ORDER"),
+        }
+    }
+}
+
+/// How many messages a load-test burst sends.
+pub const BURST: u64 = 20_000;

@@ -13,6 +13,7 @@
 //! {"crossframe": 1, "kind": "bye"}
 //! {"crossframe": 1, "kind": "resize", "height": 412}
 //! {"crossframe": 1, "kind": "refused"}
+//! {"crossframe": 1, "kind": "ping"}  /  {"crossframe": 1, "kind": "pong"}
 //! ```
 //!
 //! * `crossframe` is the protocol version, and its presence is what marks the
@@ -91,6 +92,11 @@ pub enum Frame<T> {
     /// Child to a parent whose origin it does not allow, in answer to its
     /// hello: "you are not allowed to talk to me" (carries nothing else).
     Refused,
+    /// Host to child on the port: "are you still there?" (after the iframe
+    /// loaded a new document, whose old one may be gone without a `bye`).
+    Ping,
+    /// The answer to [`Frame::Ping`].
+    Pong,
 }
 
 impl<T> Frame<T> {
@@ -111,6 +117,8 @@ impl<T> Frame<T> {
             Frame::Response { .. } => "response",
             Frame::Resize { .. } => "resize",
             Frame::Refused => "refused",
+            Frame::Ping => "ping",
+            Frame::Pong => "pong",
         }
     }
 }
@@ -231,7 +239,7 @@ pub fn encode<T: Serialize>(frame: &Frame<T>) -> Result<String, EncodeError> {
         height: None,
     };
     match frame {
-        Frame::Hello | Frame::Bye | Frame::Refused => {}
+        Frame::Hello | Frame::Bye | Frame::Refused | Frame::Ping | Frame::Pong => {}
         Frame::Resize { height } => wire.height = Some(*height),
         Frame::Connect { session } | Frame::Ack { session } => wire.session = Some(*session),
         Frame::Message(body) => wire.body = Some(body),
@@ -320,6 +328,8 @@ pub fn decode<T: DeserializeOwned>(text: &str, max_len: usize) -> Result<Frame<T
         "hello" => Ok(Frame::Hello),
         "bye" => Ok(Frame::Bye),
         "refused" => Ok(Frame::Refused),
+        "ping" => Ok(Frame::Ping),
+        "pong" => Ok(Frame::Pong),
         "resize" => Ok(Frame::Resize {
             height: number(wire.height, "height")?,
         }),
@@ -385,6 +395,8 @@ mod tests {
             Frame::Ack { session: u64::MAX },
             Frame::Resize { height: 412 },
             Frame::Refused,
+            Frame::Ping,
+            Frame::Pong,
         ] {
             let wire = encode::<Msg>(&frame).unwrap();
             assert_eq!(decode::<Msg>(&wire, MAX), Ok(frame));

@@ -193,6 +193,10 @@ pub struct ConnectionOptions {
 /// answered at once with an error ("busy") without running the handler.
 pub const MAX_CALLS_IN_FLIGHT: usize = 1_000;
 
+/// How long the host waits for a `pong` after its iframe loaded a new
+/// document, before it takes the old peer for gone.
+pub const PING_TIMEOUT: Duration = Duration::from_millis(1_000);
+
 /// How long a call waits by default: 5 s.
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -279,6 +283,8 @@ struct Inner<R: Api, L: Api> {
     refused_sent: Cell<bool>,
     /// The peer's calls being answered now.
     in_flight: Cell<usize>,
+    /// Host: waiting for a `pong` since the iframe loaded; fires if none comes.
+    ping_timer: RefCell<Option<Timeout>>,
 }
 
 /// A `ResizeObserver` on `<html>` and its callback, disconnected on drop.
@@ -348,6 +354,7 @@ impl<R: Api, L: Api> Link<R, L> {
             resize_observer: RefCell::new(None),
             refused_sent: Cell::new(false),
             in_flight: Cell::new(0),
+            ping_timer: RefCell::new(None),
         });
         if role == Role::Child && inner.options.borrow().auto_resize {
             *inner.resize_observer.borrow_mut() = watch_height(Rc::downgrade(&inner));
@@ -371,6 +378,21 @@ impl<R: Api, L: Api> Link<R, L> {
                 }
             });
             inner.listeners.borrow_mut().extend([on_message, on_hide]);
+            // Host: a new document in the iframe. Its old one may be gone
+            // without a `bye` (cross-site navigation): check the port.
+            let iframe = match &inner.options.borrow().peer {
+                Peer::Frame(node) => node.cast::<web_sys::HtmlElement>(),
+                Peer::Parent => None,
+            };
+            if let Some(iframe) = iframe {
+                let weak = Rc::downgrade(&inner);
+                let on_load = EventListener::new(&iframe, "load", move |_| {
+                    if let Some(inner) = weak.upgrade() {
+                        inner.ping();
+                    }
+                });
+                inner.listeners.borrow_mut().push(on_load);
+            }
         }
         let effects = inner.machine.borrow_mut().start();
         inner.apply(effects);
@@ -594,6 +616,16 @@ impl<R: Api, L: Api> Inner<R, L> {
         let effects = match frame {
             Frame::Ack { session } => self.machine.borrow_mut().ack(session),
             Frame::Bye => self.machine.borrow_mut().bye(),
+            Frame::Ping => {
+                if let Some(port) = self.port.borrow().as_ref() {
+                    let _ = post_on_port::<()>(&port.port, &Frame::Pong);
+                }
+                return;
+            }
+            Frame::Pong => {
+                self.ping_timer.borrow_mut().take();
+                return;
+            }
             Frame::Message(raw) => return self.deliver_message(&raw, &origin),
             Frame::Request { id, body } => return self.answer(id, &body, origin),
             Frame::Response { id, result } => return self.resolve(id, result),
@@ -794,6 +826,32 @@ impl<R: Api, L: Api> Inner<R, L> {
         *self.port.borrow_mut() = Some(port);
         self.height_sent.set(None);
         self.report_height();
+    }
+
+    /// Host: asks the peer on the current port whether it is still there;
+    /// without an answer in [`PING_TIMEOUT`] it is taken for gone.
+    fn ping(&self) {
+        if !self.machine.borrow().is_connected() {
+            return;
+        }
+        let Some(port) = self.port.borrow().as_ref().map(|p| p.port.clone()) else {
+            return;
+        };
+        let weak = self.this.clone();
+        let timer = Timeout::new(PING_TIMEOUT.as_millis() as u32, move || {
+            if let Some(inner) = weak.upgrade() {
+                let still_same = inner.port.borrow().as_ref().is_some_and(|p| p.port == port);
+                inner.ping_timer.borrow_mut().take();
+                if still_same {
+                    let effects = inner.machine.borrow_mut().bye();
+                    inner.apply(effects);
+                }
+            }
+        });
+        *self.ping_timer.borrow_mut() = Some(timer);
+        if let Some(port) = self.port.borrow().as_ref() {
+            let _ = post_on_port::<()>(&port.port, &Frame::Ping);
+        }
     }
 
     /// Child: a parent on an origin we do not allow said hello. Tell it, once,

@@ -1,0 +1,118 @@
+// Load and faults: 20 000-message bursts each way with nothing lost and order
+// kept; the widget reloading or going away, and the host unmounting, in the
+// middle of bursts and pending calls: every pending call ends with a typed
+// error (none hangs), and the connection comes back.
+import { unlinkSync, writeFileSync } from "node:fs";
+import { SITES } from "./sites.js";
+import { CONNECTED, childFrame, expect, openHost, test } from "./helpers.js";
+
+const BURST = 20_000;
+const CONFIG = new URL("../../child/dist/config.json", import.meta.url);
+const slow = { timeout: 45_000 };
+
+test.describe.configure({ timeout: 90_000 });
+test.afterEach(() => {
+  try {
+    unlinkSync(CONFIG);
+  } catch {}
+});
+
+test("20 000 messages each way between the Yew apps: none lost, order kept", async ({ page, consoleLines }) => {
+  const child = await openHost(page);
+  await page.getByTestId("burst").click();
+  await expect(child.getByTestId("tally")).toHaveText(`Load test: ${BURST} received, in order`, slow);
+  await child.getByTestId("burst").click();
+  await expect(page.getByTestId("tally")).toHaveText(`Load test: ${BURST} received, in order`, slow);
+  await expect(child.getByTestId("notes")).toHaveText(`sent ${BURST} of ${BURST}`);
+  // Still responsive.
+  await page.getByTestId("call-add").click();
+  await expect(page.locator("[data-testid=log] li.received .text").last()).toHaveText("sum: 5");
+});
+
+/** A plain page on the third origin with the widget embedded by embed.js, connected. */
+async function embedded(page) {
+  writeFileSync(CONFIG, JSON.stringify({ allowedHosts: [SITES.third.origin] }));
+  await page.goto(`${SITES.third.url}blank.html`);
+  await page.setContent(`<!doctype html><div id="slot"></div>
+    <script src="${SITES.child.url}embed.js" data-crossframe-container="#slot"></script>`);
+  await page.waitForFunction(() => window.crossframe?.widget?.state === "connected");
+  return page.frameLocator("#slot iframe");
+}
+
+test("20 000 messages each way between embed.js and the widget: none lost, order kept", async ({
+  page,
+  consoleLines,
+}) => {
+  const child = await embedded(page);
+  await page.evaluate((n) => {
+    window.tally = { received: 0, inOrder: true };
+    window.crossframe.widget.onMessage = (message) => {
+      if (message.Tally === undefined) return;
+      window.tally.inOrder &&= message.Tally === window.tally.received;
+      window.tally.received += 1;
+    };
+    for (let i = 0; i < n; i++) window.crossframe.widget.send({ Tally: i });
+  }, BURST);
+  await expect(child.getByTestId("tally")).toHaveText(`Load test: ${BURST} received, in order`, slow);
+  await child.getByTestId("burst").click();
+  await expect
+    .poll(() => page.evaluate(() => window.tally), slow)
+    .toEqual({ received: BURST, inOrder: true });
+});
+
+test("the widget reloads, then navigates away, during 1 000 pending calls and a burst: every call fails at once, typed", async ({
+  page,
+  consoleLines,
+}) => {
+  await embedded(page);
+  const fault = async (how) => {
+    // 1 000 calls the widget answers only after 20 s, a burst, then the fault.
+    const outcome = page.evaluate(async (burst) => {
+      const widget = window.crossframe.widget;
+      const calls = Array.from({ length: 1000 }, () => widget.call({ Wait: 20000 }, { timeout: 30000 }));
+      for (let i = 0; i < burst; i++) widget.send({ Tally: i });
+      const started = performance.now();
+      const settled = await Promise.allSettled(calls);
+      return {
+        pending: calls.length,
+        failed: settled.filter((s) => s.status === "rejected" && s.reason.code === "disconnected").length,
+        // Well under the 20 s the widget would have taken: they failed at the fault.
+        beforeTheirAnswer: performance.now() - started < 20000,
+      };
+    }, BURST);
+    await expect(page.locator("#slot iframe")).toHaveCount(1);
+    await how();
+    return outcome;
+  };
+
+  const reload = await fault(() => childFrame(page).evaluate(() => location.reload()));
+  expect(reload).toEqual({ pending: 1000, failed: 1000, beforeTheirAnswer: true });
+  await page.waitForFunction(() => window.crossframe.widget.state === "connected");
+  expect(await page.evaluate(() => window.crossframe.widget.call({ Add: [2, 3] }))).toEqual({ Sum: 5 });
+
+  const away = await fault(() =>
+    page.evaluate((url) => {
+      document.querySelector("#slot iframe").src = url;
+    }, `${SITES.third.url}blank.html`),
+  );
+  expect(away).toEqual({ pending: 1000, failed: 1000, beforeTheirAnswer: true });
+  expect(await page.evaluate(() => window.crossframe.widget.state)).toBe("disconnected");
+});
+
+test("the host unmounts in the middle of a burst and a pending call; switched on again, it reconnects", async ({
+  page,
+  consoleLines,
+}) => {
+  const child = await openHost(page);
+  await page.getByTestId("call-slow").click();
+  await child.getByTestId("burst").click();
+  await page.getByTestId("toggle").click();
+  await expect(page.locator("[data-testid=log] li.note .text").first()).toHaveText(
+    "call failed: disconnected: this side closed the connection",
+  );
+  await expect(child.getByTestId("state")).toHaveText("disconnected: the peer went away", slow);
+  await page.getByTestId("toggle").click();
+  await expect(page.getByTestId("status")).toHaveText(CONNECTED);
+  await page.getByTestId("call-add").click();
+  await expect(page.locator("[data-testid=log] li.received .text").last()).toHaveText("sum: 5");
+});
