@@ -1,0 +1,52 @@
+//! The benchmark's crossframe child page: echoes messages (with a message
+//! of its own) and calls, and counts bursts.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use crossframe::{use_connection, ConnectionHandle, ConnectionOptions, Handlers, OriginPolicy};
+use crossframe_bench::{query, Answer, Ask, Child, Host, ToChild, ToHost};
+use yew::prelude::*;
+
+#[component]
+fn App() -> Html {
+    // Bench only: the contract gives the host's origin in the URL.
+    let allowed = query("host")
+        .and_then(|host| OriginPolicy::parse(&host).ok())
+        .unwrap_or_default();
+    let latest = use_mut_ref(|| None::<ConnectionHandle<Host, Child>>);
+    let count = use_memo((), |_| Rc::new(Cell::new(0_u64)));
+    let count: Rc<Cell<u64>> = (*count).clone();
+
+    let handlers = {
+        let (latest, count_m, count_r) = (latest.clone(), count.clone(), count);
+        Handlers::<Child>::new()
+            .on_message(move |message, _origin| {
+                let reply = match message {
+                    ToChild::Burst(_) => {
+                        count_m.set(count_m.get() + 1);
+                        return;
+                    }
+                    ToChild::Echo(payload) => ToHost::Echo(payload),
+                    ToChild::HowMany => ToHost::Count(count_m.replace(0)),
+                };
+                if let Some(link) = latest.borrow().as_ref() {
+                    let _ = link.send(&reply);
+                }
+            })
+            .on_request(move |ask, _origin| {
+                Ok(match ask {
+                    Ask::Echo(payload) => Answer::Echo(payload),
+                    Ask::HowMany => Answer::Count(count_r.replace(0)),
+                })
+            })
+    };
+    let options = ConnectionOptions::parent(allowed).auto_resize(false);
+    let link = use_connection::<Host, Child>(options, handlers);
+    *latest.borrow_mut() = Some(link);
+    html! { <p>{ "crossframe bench child" }</p> }
+}
+
+fn main() {
+    yew::Renderer::<App>::new().render();
+}

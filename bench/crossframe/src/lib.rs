@@ -1,0 +1,150 @@
+//! What the benchmark's crossframe host and child pages share: the payloads
+//! (the same values as `bench/pages/common/payloads.js`), the two sides'
+//! [`Api`]s, and small helpers.
+//!
+//! Bench pages take their peer's origin from their URL, as the page contract
+//! requires; a real widget must never do that (see README, configuration).
+
+use crossframe::Api;
+use serde::{Deserialize, Serialize};
+
+/// `{id, t}`, with `data` (a string) or `rows` for the larger payloads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Payload {
+    /// Numbers the message.
+    pub id: u64,
+    /// The sender's `performance.now()`.
+    pub t: f64,
+    /// The `1k`, `64k` and `1m` payloads' string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
+    /// The `64k-obj` payload's records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<Vec<Row>>,
+}
+
+/// One record of `64k-obj`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// Its index.
+    pub i: u32,
+    /// `row-<i>`.
+    pub name: String,
+    /// `i / 4`.
+    pub score: f64,
+    /// `["alpha", "beta"]`.
+    pub tags: Vec<String>,
+    /// `i % 2 == 0`.
+    pub ok: bool,
+}
+
+const ALPHABET: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_";
+
+fn text(len: usize) -> String {
+    ALPHABET.chars().cycle().take(len).collect()
+}
+
+/// The named payload (`small`, `1k`, `64k`, `64k-obj`, `1m`) with this id.
+pub fn payload(name: &str, id: u64) -> Option<Payload> {
+    let mut payload = Payload {
+        id,
+        t: 0.0,
+        data: None,
+        rows: None,
+    };
+    match name {
+        "small" => {}
+        "1k" => payload.data = Some(text(1024)),
+        "64k" => payload.data = Some(text(65536)),
+        "1m" => payload.data = Some(text(1_048_576)),
+        "64k-obj" => {
+            payload.rows = Some(
+                (0..870)
+                    .map(|i| Row {
+                        i,
+                        name: format!("row-{i}"),
+                        score: f64::from(i) / 4.0,
+                        tags: vec!["alpha".into(), "beta".into()],
+                        ok: i % 2 == 0,
+                    })
+                    .collect(),
+            )
+        }
+        _ => return None,
+    }
+    Some(payload)
+}
+
+/// What the bench child offers.
+#[derive(Debug)]
+pub struct Child;
+
+impl Api for Child {
+    type Message = ToChild;
+    type Request = Ask;
+    type Response = Answer;
+}
+
+/// What the bench host offers.
+#[derive(Debug)]
+pub struct Host;
+
+impl Api for Host {
+    type Message = ToHost;
+    type Request = ();
+    type Response = ();
+}
+
+/// One-way messages to the child.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum ToChild {
+    /// Echo this back (the message variant's round trip).
+    Echo(Payload),
+    /// One of a burst: count it.
+    Burst(u64),
+    /// How many burst messages since the last question? (answered with `ToHost::Count`)
+    HowMany,
+}
+
+/// One-way messages to the host.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum ToHost {
+    /// The echo.
+    Echo(Payload),
+    /// The burst count.
+    Count(u64),
+}
+
+/// Calls to the child (the call variant).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Ask {
+    /// Answer with this payload.
+    Echo(Payload),
+    /// How many burst messages since the last question?
+    HowMany,
+}
+
+/// The child's answers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Answer {
+    /// The echo.
+    Echo(Payload),
+    /// The burst count.
+    Count(u64),
+}
+
+/// `performance.now()` in milliseconds.
+pub fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_default()
+}
+
+/// A query parameter of this page's URL.
+pub fn query(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
+}
