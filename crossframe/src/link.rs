@@ -64,7 +64,25 @@ pub trait Api: 'static {
 
 type MessageHandler<L> = Rc<dyn Fn(<L as Api>::Message, &Origin)>;
 type Answer<L> = Pin<Box<dyn Future<Output = Result<<L as Api>::Response, String>>>>;
-type RequestHandler<L> = Rc<dyn Fn(<L as Api>::Request, Origin) -> Answer<L>>;
+type SyncHandler<L> =
+    Rc<dyn Fn(<L as Api>::Request, &Origin) -> Result<<L as Api>::Response, String>>;
+type AsyncHandler<L> = Rc<dyn Fn(<L as Api>::Request, Origin) -> Answer<L>>;
+
+/// Synchronous handlers answer in the same task; asynchronous ones are
+/// spawned and counted against [`MAX_CALLS_IN_FLIGHT`].
+enum RequestHandler<L: Api> {
+    Sync(SyncHandler<L>),
+    Async(AsyncHandler<L>),
+}
+
+impl<L: Api> Clone for RequestHandler<L> {
+    fn clone(&self) -> Self {
+        match self {
+            RequestHandler::Sync(handler) => RequestHandler::Sync(handler.clone()),
+            RequestHandler::Async(handler) => RequestHandler::Async(handler.clone()),
+        }
+    }
+}
 
 /// How this side handles what the peer sends: its messages, and its calls to
 /// our [`Api`]. A call with no handler is answered with an error.
@@ -101,10 +119,11 @@ impl<L: Api> Handlers<L> {
     /// Answers each call (with the caller's origin); an `Err` reaches the
     /// caller as [`CallError::Remote`].
     pub fn on_request(
-        self,
+        mut self,
         handler: impl Fn(L::Request, &Origin) -> Result<L::Response, String> + 'static,
     ) -> Self {
-        self.on_request_async(move |request, origin| std::future::ready(handler(request, &origin)))
+        self.on_request = Some(RequestHandler::Sync(Rc::new(handler)));
+        self
     }
 
     /// Answers each call asynchronously (after a timer, a fetch…). If the
@@ -128,9 +147,9 @@ impl<L: Api> Handlers<L> {
     where
         F: Future<Output = Result<L::Response, String>> + 'static,
     {
-        self.on_request = Some(Rc::new(move |request, origin| {
+        self.on_request = Some(RequestHandler::Async(Rc::new(move |request, origin| {
             Box::pin(handler(request, origin))
-        }));
+        })));
         self
     }
 }
@@ -259,7 +278,9 @@ struct Port {
 
 struct PendingCall<T> {
     answer: oneshot::Sender<Result<T, CallError>>,
-    _timer: Timeout,
+    /// `Date.now()` after which the call has timed out.
+    deadline: f64,
+    timeout: Duration,
 }
 
 struct Inner<R: Api, L: Api> {
@@ -285,6 +306,8 @@ struct Inner<R: Api, L: Api> {
     in_flight: Cell<usize>,
     /// Host: waiting for a `pong` since the iframe loaded; fires if none comes.
     ping_timer: RefCell<Option<Timeout>>,
+    /// One timer for all call deadlines: armed for the earliest (at, timer).
+    alarm: RefCell<Option<(f64, Timeout)>>,
 }
 
 /// A `ResizeObserver` on `<html>` and its callback, disconnected on drop.
@@ -355,6 +378,7 @@ impl<R: Api, L: Api> Link<R, L> {
             refused_sent: Cell::new(false),
             in_flight: Cell::new(0),
             ping_timer: RefCell::new(None),
+            alarm: RefCell::new(None),
         });
         if role == Role::Child && inner.options.borrow().auto_resize {
             *inner.resize_observer.borrow_mut() = watch_height(Rc::downgrade(&inner));
@@ -488,21 +512,16 @@ impl<R: Api, L: Api> Inner<R, L> {
             return Err(error);
         }
         let (answer, receiver) = oneshot::channel();
-        let weak = Rc::downgrade(this);
-        let millis = u32::try_from(timeout.as_millis()).unwrap_or(u32::MAX);
-        let timer = Timeout::new(millis, move || {
-            if let Some(inner) = Weak::upgrade(&weak) {
-                let effects = inner.machine.borrow_mut().timeout(id, timeout);
-                inner.apply(effects);
-            }
-        });
+        let deadline = js_sys::Date::now() + timeout.as_millis() as f64;
         this.calls.borrow_mut().insert(
             id,
             PendingCall {
                 answer,
-                _timer: timer,
+                deadline,
+                timeout,
             },
         );
+        this.arm(deadline);
         Ok(receiver)
     }
 
@@ -655,42 +674,102 @@ impl<R: Api, L: Api> Inner<R, L> {
         }
     }
 
-    fn answer(&self, id: u64, raw: &RawValue, origin: Origin) {
-        let busy = self.in_flight.get() >= MAX_CALLS_IN_FLIGHT;
-        let answer: Answer<L> = match envelope::body::<L::Request>(raw) {
-            Ok(_) if busy => Box::pin(std::future::ready(Err(format!(
-                "busy: {MAX_CALLS_IN_FLIGHT} calls in flight"
-            )))),
-            Ok(request) => {
-                self.delivered();
-                let handler = self.handlers.borrow().on_request.clone();
-                match handler {
-                    Some(handler) => handler(request, origin),
-                    None => Box::pin(std::future::ready(Err(
-                        "this side answers no calls".to_owned()
-                    ))),
-                }
-            }
-            Err(error) => Box::pin(std::future::ready(Err(error.to_string()))),
-        };
-        // Answer on the port the request came on, if it is still open then.
-        let Some(port) = self.port.borrow().as_ref().map(|p| p.port.clone()) else {
+    /// Sets the alarm for `deadline` unless it already rings earlier.
+    fn arm(&self, deadline: f64) {
+        if self
+            .alarm
+            .borrow()
+            .as_ref()
+            .is_some_and(|(at, _)| *at <= deadline)
+        {
             return;
-        };
-        let this = self.this.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let result = answer.await;
-            let still_open = this
-                .upgrade()
-                .is_some_and(|inner| inner.port.borrow().as_ref().is_some_and(|p| p.port == port));
-            if still_open {
-                if let Err(error) = post_on_port(&port, &Frame::Response { id, result }) {
-                    web_sys::console::warn_1(
-                        &format!("crossframe: answering call {id}: {error}").into(),
-                    );
-                }
+        }
+        let weak = self.this.clone();
+        let wait = (deadline - js_sys::Date::now()).clamp(0.0, f64::from(u32::MAX)) as u32;
+        let timer = Timeout::new(wait, move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.expire();
             }
         });
+        *self.alarm.borrow_mut() = Some((deadline, timer));
+    }
+
+    /// The alarm rang: time out every call past its deadline, re-arm for the next.
+    fn expire(&self) {
+        self.alarm.borrow_mut().take();
+        let now = js_sys::Date::now();
+        let (due, next): (Vec<_>, Option<f64>) = {
+            let calls = self.calls.borrow();
+            let due = calls
+                .iter()
+                .filter(|(_, call)| call.deadline <= now)
+                .map(|(id, call)| (*id, call.timeout))
+                .collect();
+            let next = calls
+                .values()
+                .map(|call| call.deadline)
+                .filter(|deadline| *deadline > now)
+                .reduce(f64::min);
+            (due, next)
+        };
+        for (id, timeout) in due {
+            let effects = self.machine.borrow_mut().timeout(id, timeout);
+            self.apply(effects);
+        }
+        if let Some(next) = next {
+            self.arm(next);
+        }
+    }
+
+    fn answer(&self, id: u64, raw: &RawValue, origin: Origin) {
+        let request = match envelope::body::<L::Request>(raw) {
+            Ok(request) => request,
+            Err(error) => return self.respond(id, Err(error.to_string())),
+        };
+        self.delivered();
+        let handler = self.handlers.borrow().on_request.clone();
+        match handler {
+            None => self.respond(id, Err("this side answers no calls".to_owned())),
+            Some(RequestHandler::Sync(handler)) => {
+                let result = handler(request, &origin);
+                self.respond(id, result);
+            }
+            Some(RequestHandler::Async(handler)) => {
+                if self.in_flight.get() >= MAX_CALLS_IN_FLIGHT {
+                    let busy = format!("busy: {MAX_CALLS_IN_FLIGHT} calls in flight");
+                    return self.respond(id, Err(busy));
+                }
+                // Answer on the port the request came on, if it is still open then.
+                let Some(port) = self.port.borrow().as_ref().map(|p| p.port.clone()) else {
+                    return;
+                };
+                self.in_flight.set(self.in_flight.get() + 1);
+                let answer = handler(request, origin);
+                let this = self.this.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let result = answer.await;
+                    let Some(inner) = this.upgrade() else {
+                        return;
+                    };
+                    inner.in_flight.set(inner.in_flight.get().saturating_sub(1));
+                    let still_open = inner.port.borrow().as_ref().is_some_and(|p| p.port == port);
+                    if still_open {
+                        inner.respond(id, result);
+                    }
+                });
+            }
+        }
+    }
+
+    /// Posts the answer to call `id` on the current port.
+    fn respond(&self, id: u64, result: Result<L::Response, String>) {
+        if let Some(port) = self.port.borrow().as_ref() {
+            if let Err(error) = post_on_port(&port.port, &Frame::Response { id, result }) {
+                web_sys::console::warn_1(
+                    &format!("crossframe: answering call {id}: {error}").into(),
+                );
+            }
+        }
     }
 
     fn resolve(&self, id: u64, result: Result<Box<RawValue>, String>) {
