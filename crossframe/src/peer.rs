@@ -91,44 +91,45 @@ pub enum SendError {
 }
 
 /// Encodes `frame` and posts it to `window` with the exact `target` origin.
-/// This function and the two below are the only calls to `postMessage` in
+/// This function and [`post_on_port`] are the only calls to `postMessage` in
 /// crossframe; window posts take an [`Origin`], which cannot be `*`.
 pub(crate) fn post<T: Serialize>(
     window: &JsValue,
     frame: &Frame<T>,
     target: &Origin,
 ) -> Result<(), SendError> {
-    if target.is_opaque() {
-        return Err(SendError::OpaqueOrigin);
-    }
-    let text = envelope::encode(frame)?;
-    // A cross-origin WindowProxy fails `instanceof Window`, so no dyn_into.
-    window
-        .unchecked_ref::<Window>()
-        .post_message(&JsValue::from_str(&text), target.as_str())
-        .map_err(|e| SendError::Post(format!("{e:?}")))
+    post_to_window(window, frame, target, None)
 }
 
-/// Posts `frame` to `window` at the exact `target` origin, transferring
-/// `port` (the host's `connect`).
+/// [`post`], transferring `port` with the message (the host's `connect`).
 pub(crate) fn post_with_port<T: Serialize>(
     window: &JsValue,
     frame: &Frame<T>,
     target: &Origin,
     port: &web_sys::MessagePort,
 ) -> Result<(), SendError> {
+    post_to_window(window, frame, target, Some(port))
+}
+
+fn post_to_window<T: Serialize>(
+    window: &JsValue,
+    frame: &Frame<T>,
+    target: &Origin,
+    port: Option<&web_sys::MessagePort>,
+) -> Result<(), SendError> {
     if target.is_opaque() {
         return Err(SendError::OpaqueOrigin);
     }
-    let text = envelope::encode(frame)?;
-    window
-        .unchecked_ref::<Window>()
-        .post_message_with_transfer(
-            &JsValue::from_str(&text),
-            target.as_str(),
-            &js_sys::Array::of1(port),
-        )
-        .map_err(|e| SendError::Post(format!("{e:?}")))
+    let data = JsValue::from_str(&envelope::encode(frame)?);
+    // A cross-origin WindowProxy fails `instanceof Window`, so no dyn_into.
+    let window = window.unchecked_ref::<Window>();
+    match port {
+        None => window.post_message(&data, target.as_str()),
+        Some(port) => {
+            window.post_message_with_transfer(&data, target.as_str(), &js_sys::Array::of1(port))
+        }
+    }
+    .map_err(|e| SendError::Post(format!("{e:?}")))
 }
 
 /// Posts `frame` on a private `MessagePort` (no origin: the port is ours).
