@@ -41,10 +41,15 @@ struct Shared {
 
 type SharedRef = Rc<RefCell<Shared>>;
 
-fn calls() -> bool {
-    web_sys::window()
+thread_local! {
+    /// Whether this page measures calls (read once from its path).
+    static CALLS: bool = web_sys::window()
         .and_then(|w| w.location().pathname().ok())
-        .is_some_and(|path| path.contains("/crossframe-call/"))
+        .is_some_and(|path| path.contains("/crossframe-call/"));
+}
+
+fn calls() -> bool {
+    CALLS.with(|calls| *calls)
 }
 
 fn error(message: impl std::fmt::Display) -> JsValue {
