@@ -11,9 +11,7 @@ use std::time::Duration;
 
 use crossframe::{use_connection, CallError, ConnectionOptions, ConnectionState, Handlers, Origin};
 use crossframe_demo_child::config::HostConfig;
-use crossframe_demo_child::ui::{
-    clock, state_class, Log, Refused, RefusedCallback, SendForm, Tally, BURST,
-};
+use crossframe_demo_child::ui::{clock, state_class, use_refused, Log, SendForm, Tally, BURST};
 use crossframe_demo_child::{
     ChildToHost, HostPage, HostRequest, HostResponse, Widget, WidgetRequest, WidgetResponse,
 };
@@ -155,7 +153,7 @@ struct EmbedProps {
 fn Embed(props: &EmbedProps) -> Html {
     let iframe = use_node_ref();
     let log = use_reducer(Log::<Entry>::default);
-    let refused = use_reducer(Refused::default);
+    let refused = use_refused();
     let enabled = use_state(|| true);
     let toggle = {
         let enabled = enabled.clone();

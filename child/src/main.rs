@@ -4,9 +4,7 @@
 
 use crossframe::{use_connection, ConnectionOptions, ConnectionState, Handlers, OriginPolicy};
 use crossframe_demo_child::config::WidgetConfig;
-use crossframe_demo_child::ui::{
-    clock, state_class, Log, Refused, RefusedCallback, SendForm, Tally, BURST,
-};
+use crossframe_demo_child::ui::{clock, state_class, use_refused, Log, SendForm, Tally, BURST};
 use crossframe_demo_child::{
     ChildToHost, HostPage, HostRequest, HostResponse, HostToChild, Widget, WidgetRequest,
     WidgetResponse, DEFAULT_HOST_ORIGINS,
@@ -89,7 +87,7 @@ fn WidgetView(props: &WidgetProps) -> Html {
     // "Clear" hides the entries before this index (the log only grows).
     let shown_from = use_state(|| 0_usize);
     let notes = use_reducer(Log::<String>::default);
-    let refused = use_reducer(Refused::default);
+    let refused = use_refused();
 
     let tally = use_reducer(Tally::default);
     let handlers = {

@@ -1,5 +1,8 @@
 //! Small UI pieces both demo apps use.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -78,44 +81,73 @@ impl<T: Clone> Reducible for Log<T> {
     }
 }
 
-/// How many messages were refused and the last reason, for `use_reducer`.
-#[derive(Debug, Default, PartialEq)]
-pub struct Refused {
+/// How many messages were refused, and the last one.
+#[derive(Debug, Default)]
+struct Refused {
     count: u64,
-    last: Option<String>,
+    last: Option<crossframe::Dropped>,
 }
 
-impl Refused {
-    /// One line for people: how many were refused and why the last one was.
+/// What [`use_refused`] gives: a line for people, and the `on_drop` callback.
+#[derive(Clone)]
+pub struct UseRefusedHandle {
+    tally: Rc<RefCell<Refused>>,
+    callback: Callback<crossframe::Dropped>,
+}
+
+impl PartialEq for UseRefusedHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.tally, &other.tally)
+    }
+}
+
+impl UseRefusedHandle {
+    /// How many were refused and why the last one was.
     pub fn summary(&self) -> String {
-        match &self.last {
+        let tally = self.tally.borrow();
+        match &tally.last {
             None => "No message refused".to_owned(),
-            Some(last) => format!("Refused {} message(s); last: {last}", self.count),
+            Some(last) => format!("Refused {} message(s); last: {last}", tally.count),
         }
+    }
+
+    /// The `on_drop` callback that counts.
+    pub fn callback(&self) -> Callback<crossframe::Dropped> {
+        self.callback.clone()
     }
 }
 
-impl Reducible for Refused {
-    type Action = crossframe::Dropped;
-    fn reduce(self: std::rc::Rc<Self>, dropped: crossframe::Dropped) -> std::rc::Rc<Self> {
-        Refused {
-            count: self.count + 1,
-            last: Some(dropped.to_string()),
-        }
-        .into()
-    }
-}
-
-/// Turns a `use_reducer` handle of [`Refused`] into an `on_drop` callback.
-pub trait RefusedCallback {
-    /// The callback that records a dropped message.
-    fn callback(&self) -> Callback<crossframe::Dropped>;
-}
-
-impl RefusedCallback for UseReducerHandle<Refused> {
-    fn callback(&self) -> Callback<crossframe::Dropped> {
-        let handle = self.clone();
-        Callback::from(move |dropped| handle.dispatch(dropped))
+/// Counts dropped messages for display. Each drop is counted at once, but the
+/// component re-renders at most once per 16 ms: a flood of 100 000 junk
+/// messages costs a handful of renders, not one per message.
+#[hook]
+pub fn use_refused() -> UseRefusedHandle {
+    let tally = use_mut_ref(Refused::default);
+    let timer = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
+    let redraw = use_force_update();
+    let callback = {
+        let tally = tally.clone();
+        use_memo((), move |_| {
+            Callback::from(move |dropped: crossframe::Dropped| {
+                {
+                    let mut tally = tally.borrow_mut();
+                    tally.count += 1;
+                    tally.last = Some(dropped);
+                }
+                if timer.borrow().is_none() {
+                    let (timer_slot, redraw) = (timer.clone(), redraw.clone());
+                    let pending = gloo_timers::callback::Timeout::new(16, move || {
+                        timer_slot.borrow_mut().take();
+                        redraw.force_update();
+                    });
+                    *timer.borrow_mut() = Some(pending);
+                }
+            })
+        })
+    };
+    UseRefusedHandle {
+        tally,
+        callback: (*callback).clone(),
     }
 }
 

@@ -118,14 +118,15 @@ impl fmt::Display for ConnectionState {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CallError {
-    /// Not connected when the call was made.
+    /// Not connected yet when the call was made (the handshake is under way).
     #[error("not connected")]
     NotConnected,
     /// No answer in time.
     // Integer milliseconds: float formatting would add ~10 KB to every bundle.
     #[error("no answer within {} ms", u64::try_from(.0.as_millis()).unwrap_or(u64::MAX))]
     TimedOut(Duration),
-    /// The connection went down while the call was pending.
+    /// The connection is down, and why: it went down while the call was
+    /// pending, or was already down when the call was made.
     #[error("disconnected: {0}")]
     Disconnected(DisconnectReason),
     /// The peer's handler returned an error.
