@@ -1,5 +1,5 @@
 // End-to-end tests of the demo apps: release bundles served by a plain static
-// server (serve.mjs) on three origins, driven in Debian's headless Chromium.
+// server (serve.mjs) on the origins of tests/sites.js, driven in Debian's headless Chromium.
 import { defineConfig } from "@playwright/test";
 import { SITES } from "./tests/sites.js";
 
@@ -31,6 +31,7 @@ export default defineConfig({
   webServer: {
     command: `node serve.mjs ${SITES.serveArgs.join(" ")}`,
     url: SITES.host.url,
+    env: SITES.serveEnv,
     reuseExistingServer: false,
     stdout: "ignore",
     stderr: "pipe",

@@ -7,6 +7,9 @@
 // and CORP cross-origin to every response (404s too), so the pages are
 // cross-origin isolated and performance.now() has 5 µs steps (the benchmark).
 // A request with ?delay=MS is answered MS milliseconds late (at most 10 s).
+// E2E_SITE_HEADERS, if set, is a JSON map from "HOST:PORT" to extra response
+// headers for that site (404s too), for example
+//   E2E_SITE_HEADERS='{"localhost:18084":{"content-security-policy":"frame-ancestors http://127.0.0.1:18080"}}'
 // "localhost" listens on 127.0.0.1 and, where the machine has it, ::1.
 // Serves only files inside the given folders; anything else is a 404.
 import { createServer } from "node:http";
@@ -71,9 +74,12 @@ const ISOLATION = isolated
       "cross-origin-resource-policy": "cross-origin",
     }
   : {};
+/** Extra response headers per "HOST:PORT" (E2E_SITE_HEADERS, a JSON object). */
+const SITE_HEADERS = JSON.parse(process.env.E2E_SITE_HEADERS || "{}");
 
 for (const arg of isolated ? args.slice(1) : args) {
   const site = parseSite(arg);
+  const extra = { ...ISOLATION, ...SITE_HEADERS[`${site.host}:${site.port}`] };
   const handler = async (req, res) => {
     const { pathname, searchParams } = new URL(req.url, "http://x");
     // ?delay=MS (at most 10 s) holds the response back: a slow child.
@@ -81,13 +87,13 @@ for (const arg of isolated ? args.slice(1) : args) {
     if (delay > 0) await new Promise((done) => setTimeout(done, delay));
     const found = await findFile(site.mounts, pathname);
     if (!found) {
-      res.writeHead(404, { "content-type": "text/plain", ...ISOLATION }).end("not found\n");
+      res.writeHead(404, { "content-type": "text/plain", ...extra }).end("not found\n");
       return;
     }
     res.writeHead(200, {
       "content-type": TYPES[extname(found.file)] ?? "application/octet-stream",
       "cache-control": "no-store",
-      ...ISOLATION,
+      ...extra,
     });
     res.end(found.body);
   };
@@ -100,5 +106,6 @@ for (const arg of isolated ? args.slice(1) : args) {
       throw error;
     }
   }
-  console.log(`serving http://${site.host}:${site.port}/${isolated ? " (isolated)" : ""} from ${site.mounts.map((m) => m.prefix + "=" + m.dir).join(" ")}`);
+  const headers = Object.keys(SITE_HEADERS[`${site.host}:${site.port}`] ?? {});
+  console.log(`serving http://${site.host}:${site.port}/${isolated ? " (isolated)" : ""}${headers.length ? ` (+${headers.join(", ")})` : ""} from ${site.mounts.map((m) => m.prefix + "=" + m.dir).join(" ")}`);
 }

@@ -6,14 +6,19 @@ import { SITES } from "./sites.js";
 export const test = base.extend({
   consoleLines: async ({ page }, use) => {
     const lines = [];
-    page.on("console", (msg) => lines.push(`${msg.type()}: ${msg.text()}`));
-    page.on("pageerror", (error) => lines.push(`pageerror: ${error.message}`));
+    recordConsole(page, lines);
     await use(lines);
     const crashes = lines.filter((l) => /panicked|RuntimeError|unreachable|pageerror/.test(l));
     expect(crashes, "no panic or uncaught error in any frame").toEqual([]);
   },
 });
 export { expect };
+
+/** Records the console of every frame of `page` (a popup, say) in `lines`, so a panic there fails the test too. */
+export function recordConsole(page, lines) {
+  page.on("console", (msg) => lines.push(`${msg.type()}: ${msg.text()}`));
+  page.on("pageerror", (error) => lines.push(`pageerror: ${error.message}`));
+}
 
 /** What the host shows while connected to the widget. */
 export const CONNECTED = `connected to ${SITES.child.origin}`;
@@ -41,4 +46,21 @@ export function envelope(text) {
 export async function consoleLine(lines, needle) {
   await expect.poll(() => lines.find((l) => l.includes(needle)), { message: `console has "${needle}"` }).toBeTruthy();
   return lines.find((l) => l.includes(needle));
+}
+
+/**
+ * Watches `read()` (what a peer received) for `ms` milliseconds, failing as
+ * soon as it returns anything but an empty list: nothing arrives. Use it
+ * after a condition that shows the other side has already acted.
+ */
+export async function expectNothingArrives(read, what, ms = 1_000) {
+  let seen = [];
+  try {
+    await expect
+      .poll(async () => (seen = await read()).length, { timeout: ms, intervals: [50, 100, 200] })
+      .toBeGreaterThan(0);
+  } catch {
+    seen = await read(); // the deadline passed with nothing received: read once more
+  }
+  expect(seen, `${what} received nothing`).toEqual([]);
 }

@@ -1,19 +1,27 @@
-// The three origins of the end-to-end tests. The host and child bundles must
-// be built for the first two (scripts/test.sh does: CROSSFRAME_CHILD_URL and
+// The origins of the end-to-end tests. The host and child bundles must be
+// built for the first two (scripts/test.sh does: CROSSFRAME_CHILD_URL and
 // CROSSFRAME_HOST_ORIGINS).
 const port = (name, fallback) => Number(process.env[name] ?? fallback);
 
 const host = `http://127.0.0.1:${port("E2E_HOST_PORT", 18080)}`;
 const child = `http://localhost:${port("E2E_CHILD_PORT", 18081)}`;
 const third = `http://127.0.0.1:${port("E2E_THIRD_PORT", 18082)}`;
+// The widget bundle once more, on its own origin, served the way README's
+// deployment section says: framing allowed to the host's origin only.
+const guarded = `http://localhost:${port("E2E_GUARDED_PORT", 18084)}`;
+const guardedHeaders = { "content-security-policy": `frame-ancestors ${host}` };
 
 export const SITES = {
   host: { origin: host, url: `${host}/` },
   child: { origin: child, url: `${child}/` },
   third: { origin: third, url: `${third}/` },
+  guarded: { origin: guarded, url: `${guarded}/`, headers: guardedHeaders },
   serveArgs: [
-    `${host.slice(7)}=../dist`,
+    `${host.slice(7)}=../dist+/__e2e=fixtures`,
     `${child.slice(7)}=../child/dist+/__e2e=fixtures`,
     `${third.slice(7)}=fixtures`,
+    `${guarded.slice(7)}=../child/dist`,
   ],
+  // serve.mjs's per-site response headers.
+  serveEnv: { E2E_SITE_HEADERS: JSON.stringify({ [guarded.slice(7)]: guardedHeaders }) },
 };
