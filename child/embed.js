@@ -47,8 +47,12 @@
     return encode(kind, fields);
   }
 
+  const utf8 = new TextDecoder();
+
   /** Parses an envelope; returns null for anything that is not one. */
   function decode(data) {
+    // On the port, long envelopes come as UTF-8 bytes (PROTOCOL.md).
+    if (data instanceof Uint8Array && data.length <= MAX_LEN) data = utf8.decode(data);
     if (typeof data !== "string" || data.length > MAX_LEN || data[0] !== "{") return null;
     try {
       const envelope = JSON.parse(data);

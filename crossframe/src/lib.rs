@@ -41,7 +41,7 @@ pub use connection::{CallError, ConnectionState, DisconnectReason};
 pub use gate::{DropReason, Dropped};
 pub use link::{Api, ConnectionOptions, Handlers, Link, DEFAULT_CALL_TIMEOUT, MAX_CALLS_IN_FLIGHT};
 pub use origin::{Origin, OriginError, OriginPolicy, OriginRejected};
-pub use peer::{Peer, SendError, DROP_LOG_LIMIT_PER_SECOND};
+pub use peer::{Peer, SendError, BINARY_FRAME_MIN_LEN, DROP_LOG_LIMIT_PER_SECOND};
 pub use use_connection::{use_connection, ConnectionHandle};
 pub use use_post_message::{
     use_post_message, Received, Stats, UsePostMessageHandle, UsePostMessageOptions,

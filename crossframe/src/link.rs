@@ -31,8 +31,8 @@ use crate::envelope::{self, DecodeError, Frame, DEFAULT_MAX_MESSAGE_LEN};
 use crate::gate::{DropReason, Dropped};
 use crate::origin::{Origin, OriginPolicy};
 use crate::peer::{
-    announce_targets, classify, inspect, post, post_on_port, post_with_port, report_drop, Peer,
-    SendError,
+    announce_targets, classify, classify_port_data, inspect, post, post_on_port, post_with_port,
+    report_drop, Peer, SendError,
 };
 use crate::Stats;
 
@@ -618,7 +618,7 @@ impl<R: Api, L: Api> Inner<R, L> {
             origin: format!("{origin} (private channel)"),
             reason,
         };
-        let text = match classify(&event.data(), max_len) {
+        let text = match classify_port_data(&event.data(), max_len) {
             crate::gate::Data::Text(text) => text,
             crate::gate::Data::LongText(len) => {
                 return self

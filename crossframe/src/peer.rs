@@ -132,14 +132,26 @@ fn post_to_window<T: Serialize>(
     .map_err(|e| SendError::Post(format!("{e:?}")))
 }
 
+/// Envelopes at least this long travel on the private port as UTF-8 bytes in
+/// a transferred `Uint8Array`: one copy each way instead of transcoding to
+/// and from a JS string (UTF-16) on both sides. Shorter ones stay strings,
+/// which are cheaper to post.
+pub const BINARY_FRAME_MIN_LEN: usize = 8 * 1024;
+
 /// Posts `frame` on a private `MessagePort` (no origin: the port is ours).
 pub(crate) fn post_on_port<T: Serialize>(
     port: &web_sys::MessagePort,
     frame: &Frame<T>,
 ) -> Result<(), SendError> {
     let text = envelope::encode(frame)?;
-    port.post_message(&JsValue::from_str(&text))
-        .map_err(|e| SendError::Post(format!("{e:?}")))
+    let posted = if text.len() >= BINARY_FRAME_MIN_LEN {
+        let bytes = js_sys::Uint8Array::new_with_length(text.len() as u32);
+        bytes.copy_from(text.as_bytes());
+        port.post_message_with_transferable(&bytes, &js_sys::Array::of1(&bytes.buffer()))
+    } else {
+        port.post_message(&JsValue::from_str(&text))
+    };
+    posted.map_err(|e| SendError::Post(format!("{e:?}")))
 }
 
 /// The parent's origin from `location.ancestorOrigins` (Chromium, Safari;
@@ -232,6 +244,21 @@ pub(crate) fn report_drop(dropped: Dropped, on_drop: Option<&Callback<Dropped>>)
     });
     if let Some(on_drop) = on_drop {
         on_drop.emit(dropped);
+    }
+}
+
+/// On the private port: a string, or UTF-8 bytes (see [`BINARY_FRAME_MIN_LEN`]).
+pub(crate) fn classify_port_data(data: &JsValue, max_len: usize) -> Data {
+    let Some(bytes) = data.dyn_ref::<js_sys::Uint8Array>() else {
+        return classify(data, max_len);
+    };
+    let len = bytes.length() as usize;
+    if len > max_len {
+        return Data::LongText(len);
+    }
+    match String::from_utf8(bytes.to_vec()) {
+        Ok(text) => Data::Text(text),
+        Err(_) => Data::Other("Uint8Array that is not UTF-8".to_owned()),
     }
 }
 

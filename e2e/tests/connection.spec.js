@@ -110,3 +110,12 @@ test("a child of another protocol version gets a typed mismatch on both sides", 
     "version mismatch: the host speaks 1, this side speaks 2",
   );
 });
+
+test("a long message (over 8 KiB: UTF-8 bytes on the port) arrives intact", async ({ page, consoleLines }) => {
+  const child = await openHost(page);
+  const long = "长".repeat(3000) + "x".repeat(20000);
+  await page.getByTestId("host-input").fill(long);
+  await page.getByTestId("host-input").press("Enter");
+  await expect(child.locator("[data-testid=received] .text").last()).toHaveText(long);
+  await expect(page.locator("[data-testid=log] li.received .text").last()).toHaveText(`您好，这里是 ${SITES.child.url}`);
+});
