@@ -21,6 +21,7 @@ import { dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { chromium } from "@playwright/test";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../e2e/chromium.js"; // as the end-to-end tests
 import { median, summarize } from "./lib/stats.mjs";
 import { writeReport } from "./lib/report.mjs";
 
@@ -103,15 +104,6 @@ const MODES = {
   },
 };
 
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 const LOAD_DEADLINE_MS = 20_000; // page load, `window.bench` appearing, connect()
 const STEP_DEADLINE_MS = 90_000; // any other measurement (the harness's own deadline is 60 s)
@@ -449,7 +441,7 @@ async function main() {
   log(`serving: host ${server.origins.host}, cross-site child ${server.origins["cross-site"]}, same-site child ${server.origins["same-site"]}`);
 
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
     headless: true,
     timeout: 30_000,

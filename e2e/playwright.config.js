@@ -1,6 +1,7 @@
 // End-to-end tests of the demo apps: release bundles served by a plain static
 // server (serve.mjs) on the origins of tests/sites.js, driven in Debian's headless Chromium.
 import { defineConfig } from "@playwright/test";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium.js";
 import { SITES } from "./tests/sites.js";
 
 export default defineConfig({
@@ -14,18 +15,8 @@ export default defineConfig({
   use: {
     browserName: "chromium",
     launchOptions: {
-      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-      // Root needs --no-sandbox; the rest keep Chromium off the network.
-      // Playwright gives every launch a fresh --user-data-dir.
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
     },
   },
   webServer: {
