@@ -31,8 +31,8 @@ use crate::envelope::{self, DecodeError, Frame, DEFAULT_MAX_MESSAGE_LEN};
 use crate::gate::{DropReason, Dropped};
 use crate::origin::{Origin, OriginPolicy};
 use crate::peer::{
-    announce_targets, classify, classify_port_data, inspect, post, post_on_port, post_with_port,
-    report_drop, Peer, SendError,
+    announce_targets, classify, classify_port_data, inspect, post, post_hellos, post_on_port,
+    post_with_port, report_drop, Peer, SendError,
 };
 use crate::Stats;
 
@@ -825,14 +825,9 @@ impl<R: Api, L: Api> Inner<R, L> {
 
     fn post_hello(&self, to: Option<Origin>) {
         let options = self.options.borrow();
-        let Some(window) = options.peer.window() else {
+        let Some(window) = options.peer.framed_window() else {
             return;
         };
-        if options.peer == Peer::Parent
-            && web_sys::window().is_some_and(|w| JsValue::from(w) == window)
-        {
-            return; // not framed: nobody to greet
-        }
         let targets = match (to, &options.target_origin) {
             (Some(origin), _) => vec![origin],
             (None, Some(origin)) => vec![origin.clone()],
@@ -854,11 +849,7 @@ impl<R: Api, L: Api> Inner<R, L> {
                 }
             },
         };
-        for target in targets {
-            if let Err(error) = post::<()>(&window, &Frame::Hello, &target) {
-                web_sys::console::warn_1(&format!("crossframe: hello to {target}: {error}").into());
-            }
-        }
+        post_hellos(&window, &targets);
     }
 
     fn listen_to(&self, port: MessagePort) -> Port {

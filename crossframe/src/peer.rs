@@ -43,6 +43,15 @@ impl Peer {
         }
     }
 
+    /// The peer's window, except for a child that is not framed (its
+    /// "parent" is itself: there is nobody to greet).
+    pub(crate) fn framed_window(&self) -> Option<JsValue> {
+        let window = self.window()?;
+        let unframed = *self == Peer::Parent
+            && web_sys::window().is_some_and(|own| JsValue::from(own) == window);
+        (!unframed).then_some(window)
+    }
+
     /// The expected sender, in words, for drop reasons.
     pub(crate) fn describe(&self) -> &'static str {
         match self {
@@ -137,6 +146,15 @@ fn post_to_window<T: Serialize>(
 /// and from a JS string (UTF-16) on both sides. Shorter ones stay strings,
 /// which are cheaper to post.
 pub const BINARY_FRAME_MIN_LEN: usize = 8 * 1024;
+
+/// Says `hello` to `window` at each of `targets` (exact origins).
+pub(crate) fn post_hellos(window: &JsValue, targets: &[Origin]) {
+    for target in targets {
+        if let Err(error) = post::<()>(window, &Frame::Hello, target) {
+            web_sys::console::warn_1(&format!("crossframe: hello to {target}: {error}").into());
+        }
+    }
+}
 
 /// Posts `frame` on a private `MessagePort` (no origin: the port is ours).
 pub(crate) fn post_on_port<T: Serialize>(

@@ -15,7 +15,9 @@ use yew::prelude::*;
 use crate::envelope::{Frame, DEFAULT_MAX_MESSAGE_LEN};
 use crate::gate::{DropReason, Dropped};
 use crate::origin::{Origin, OriginPolicy};
-use crate::peer::{announce_targets, inspect, post, report_drop, Admitted, Peer, SendError};
+use crate::peer::{
+    announce_targets, inspect, post, post_hellos, report_drop, Admitted, Peer, SendError,
+};
 
 /// How [`use_post_message`] talks to its peer.
 ///
@@ -432,22 +434,12 @@ fn announce(shared: &Shared) {
     if options.peer != Peer::Parent {
         return;
     }
-    let Some(parent) = options.peer.window() else {
+    let Some(parent) = options.peer.framed_window() else {
         return;
     };
-    let is_top = web_sys::window().is_some_and(|w| JsValue::from(w) == parent);
-    if is_top {
-        return;
-    }
     let targets = match &options.target_origin {
         Some(origin) => vec![origin.clone()],
         None => announce_targets(&options.allowed).unwrap_or_default(),
     };
-    for target in targets {
-        if let Err(error) = post::<()>(&parent, &Frame::Hello, &target) {
-            web_sys::console::warn_1(
-                &format!("crossframe: announcing to {target}: {error}").into(),
-            );
-        }
-    }
+    post_hellos(&parent, &targets);
 }
