@@ -1,36 +1,10 @@
 // The widget embedded in a plain page (no Yew, no wasm of its own) with the
 // one-tag embed.js, on a third origin; deploy-time configuration (config.json,
 // no rebuild); the iframe following the widget's height.
-import { unlinkSync, writeFileSync } from "node:fs";
 import { SITES } from "./sites.js";
-import { CONNECTED, consoleLine, expect, test } from "./helpers.js";
-
-const CONFIG = new URL("../../child/dist/config.json", import.meta.url);
-
-/** Deploys the widget's config.json (no rebuild), or removes it (`null`). */
-function deployWidgetConfig(config) {
-  if (config === null) {
-    try {
-      unlinkSync(CONFIG);
-    } catch {}
-  } else {
-    writeFileSync(CONFIG, JSON.stringify(config));
-  }
-}
+import { CONNECTED, consoleLine, deployWidgetConfig, expect, openPlainPage, test } from "./helpers.js";
 
 test.afterEach(() => deployWidgetConfig(null));
-
-/** A plain page on the third origin that embeds the widget with one tag. */
-async function openPlainPage(page) {
-  await page.goto(`${SITES.third.url}blank.html`);
-  await page.setContent(`<!doctype html>
-    <title>a plain page</title>
-    <h1>A plain page</h1>
-    <div id="slot"></div>
-    <script src="${SITES.child.url}embed.js" data-crossframe-container="#slot"></script>`);
-  await page.waitForFunction(() => window.crossframe && window.crossframe.widget);
-  return page.frameLocator("#slot iframe");
-}
 
 const readyOutcome = (page) =>
   page.evaluate(() =>

@@ -1,6 +1,32 @@
 // Shared pieces of the end-to-end tests.
+import { unlinkSync, writeFileSync } from "node:fs";
 import { expect, test as base } from "@playwright/test";
 import { SITES } from "./sites.js";
+
+const WIDGET_CONFIG = new URL("../../child/dist/config.json", import.meta.url);
+
+/** Deploys the widget's config.json (no rebuild), or removes it (`null`). */
+export function deployWidgetConfig(config) {
+  if (config === null) {
+    try {
+      unlinkSync(WIDGET_CONFIG);
+    } catch {}
+  } else {
+    writeFileSync(WIDGET_CONFIG, JSON.stringify(config));
+  }
+}
+
+/** A plain page on the third origin that embeds the widget with one tag. */
+export async function openPlainPage(page) {
+  await page.goto(`${SITES.third.url}blank.html`);
+  await page.setContent(`<!doctype html>
+    <title>a plain page</title>
+    <h1>A plain page</h1>
+    <div id="slot"></div>
+    <script src="${SITES.child.url}embed.js" data-crossframe-container="#slot"></script>`);
+  await page.waitForFunction(() => window.crossframe && window.crossframe.widget);
+  return page.frameLocator("#slot iframe");
+}
 
 /** A test whose page records console output of every frame and fails on a panic. */
 export const test = base.extend({

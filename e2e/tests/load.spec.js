@@ -2,20 +2,14 @@
 // kept; the widget reloading or going away, and the host unmounting, in the
 // middle of bursts and pending calls: every pending call ends with a typed
 // error (none hangs), and the connection comes back.
-import { unlinkSync, writeFileSync } from "node:fs";
 import { SITES } from "./sites.js";
-import { CONNECTED, childFrame, expect, openHost, test } from "./helpers.js";
+import { CONNECTED, childFrame, deployWidgetConfig, expect, openHost, openPlainPage, test } from "./helpers.js";
 
 const BURST = 20_000;
-const CONFIG = new URL("../../child/dist/config.json", import.meta.url);
 const slow = { timeout: 45_000 };
 
 test.describe.configure({ timeout: 90_000 });
-test.afterEach(() => {
-  try {
-    unlinkSync(CONFIG);
-  } catch {}
-});
+test.afterEach(() => deployWidgetConfig(null));
 
 test("20 000 messages each way between the Yew apps: none lost, order kept", async ({ page, consoleLines }) => {
   const child = await openHost(page);
@@ -31,12 +25,10 @@ test("20 000 messages each way between the Yew apps: none lost, order kept", asy
 
 /** A plain page on the third origin with the widget embedded by embed.js, connected. */
 async function embedded(page) {
-  writeFileSync(CONFIG, JSON.stringify({ allowedHosts: [SITES.third.origin] }));
-  await page.goto(`${SITES.third.url}blank.html`);
-  await page.setContent(`<!doctype html><div id="slot"></div>
-    <script src="${SITES.child.url}embed.js" data-crossframe-container="#slot"></script>`);
-  await page.waitForFunction(() => window.crossframe?.widget?.state === "connected");
-  return page.frameLocator("#slot iframe");
+  deployWidgetConfig({ allowedHosts: [SITES.third.origin] });
+  const child = await openPlainPage(page);
+  await page.waitForFunction(() => window.crossframe.widget.state === "connected");
+  return child;
 }
 
 test("20 000 messages each way between embed.js and the widget: none lost, order kept", async ({
