@@ -7,6 +7,12 @@
 // and CORP cross-origin to every response (404s too), so the pages are
 // cross-origin isolated and performance.now() has 5 µs steps (the benchmark).
 // A request with ?delay=MS is answered MS milliseconds late (at most 10 s).
+// A request with ?hold=KEY is answered only once POST /__control/release?key=KEY
+// comes (at most 120 s later): a slow peer by construction, not by timing.
+// --record (the end-to-end tests) also gives every site the /__control/
+// endpoints of control.mjs: each HTML page served gets a first <script> that
+// reports its console and uncaught errors here, so the tests see the console
+// of every frame in every engine; every request is logged too.
 // E2E_SITE_HEADERS, if set, is a JSON map from "HOST:PORT" to extra response
 // headers for that site (404s too), for example
 //   E2E_SITE_HEADERS='{"localhost:18084":{"content-security-policy":"frame-ancestors http://127.0.0.1:18080"}}'
@@ -15,6 +21,7 @@
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
+import { Control } from "./control.mjs";
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -65,8 +72,11 @@ function listen(server, host, port) {
   });
 }
 
-const args = process.argv.slice(2);
+let args = process.argv.slice(2);
 const isolated = args[0] === "--isolated";
+if (isolated) args = args.slice(1);
+const control = args[0] === "--record" ? new Control() : null;
+if (control) args = args.slice(1);
 const ISOLATION = isolated
   ? {
       "cross-origin-opener-policy": "same-origin",
@@ -77,25 +87,33 @@ const ISOLATION = isolated
 /** Extra response headers per "HOST:PORT" (E2E_SITE_HEADERS, a JSON object). */
 const SITE_HEADERS = JSON.parse(process.env.E2E_SITE_HEADERS || "{}");
 
-for (const arg of isolated ? args.slice(1) : args) {
+for (const arg of args) {
   const site = parseSite(arg);
   const extra = { ...ISOLATION, ...SITE_HEADERS[`${site.host}:${site.port}`] };
   const handler = async (req, res) => {
     const { pathname, searchParams } = new URL(req.url, "http://x");
+    if (control) {
+      control.logRequest(`http://${req.headers.host}${req.url}`);
+      if (await control.handle(req, res, pathname, searchParams, extra)) return;
+    }
     // ?delay=MS (at most 10 s) holds the response back: a slow child.
     const delay = Math.min(Number(searchParams.get("delay")) || 0, 10_000);
     if (delay > 0) await new Promise((done) => setTimeout(done, delay));
+    if (control && searchParams.has("hold")) await control.held(searchParams.get("hold"));
     const found = await findFile(site.mounts, pathname);
     if (!found) {
       res.writeHead(404, { "content-type": "text/plain", ...extra }).end("not found\n");
       return;
     }
+    const type = TYPES[extname(found.file)] ?? "application/octet-stream";
     res.writeHead(200, {
-      "content-type": TYPES[extname(found.file)] ?? "application/octet-stream",
-      "cache-control": "no-store",
+      "content-type": type,
+      // Always fetched afresh, yet pages may enter the back/forward cache
+      // (no-store would keep them out of it).
+      "cache-control": "no-cache",
       ...extra,
     });
-    res.end(found.body);
+    res.end(control && type.startsWith("text/html") ? control.instrument(found.body) : found.body);
   };
   const hosts = site.host === "localhost" ? ["127.0.0.1", "::1"] : [site.host];
   for (const host of hosts) {

@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing (wasm32 target, trunk, wasm-bindgen-cli,
-# wasm-opt, Chromium + chromedriver, Playwright), then
+# Runs every test: installs what is missing (wasm32 target, trunk,
+# wasm-bindgen-cli, wasm-opt, Chromium, Firefox ESR, WebKitGTK's driver, Xvfb,
+# geckodriver, the e2e runner's npm packages), then
 #   1. formatting and clippy (native and wasm32)
-#   2. native tests: origin policy, envelope codec, admission gate, doctests
-#   3. the hook in headless Chromium (wasm-bindgen-test)
+#   2. native tests: origin policy, envelope codec, admission gate, state machine, doctests, properties
+#   3. the hooks in headless Chromium and headless Firefox (wasm-bindgen-test)
 #   4. release bundles of both apps (trunk build --release)
-#   5. end to end: both apps on two sites plus a third origin, in headless Chromium
+#   5. end to end in Chromium, Firefox and WebKit: both apps on two sites plus
+#      a third origin, embed.js in a plain page, hostile pages, load, Back/Forward,
+#      and the README's run command itself (trunk serve); ends with the
+#      engine x test matrix
 #   6. the benchmark in quick mode (proves it still runs; no timing is asserted)
 #
-#   CROSSFRAME_SKIP_LINT=1   skip stage 1 (for quick local runs)
+#   CROSSFRAME_SKIP_LINT=1          skip stage 1 (for quick local runs)
+#   E2E_ENGINES=firefox,webkit      run the end-to-end stage in these engines only
 source "$(dirname "$0")/tools.sh"
-_steps=6
+_steps=7
 ensure_rust_tools
-ensure_browser
+ensure_browsers
 cd "$CROSSFRAME_ROOT"
 
-stage() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
+stage() { printf '\n\033[1m==> %s\033[0m (%s)\n' "$*" "$(date +%T)" >&2; }
 
 if [ "${CROSSFRAME_SKIP_LINT:-0}" != 1 ]; then
   stage "1/6 formatting and clippy (native and wasm32)"
@@ -27,9 +32,16 @@ fi
 stage "2/6 native tests"
 cargo test --workspace
 
-stage "3/6 the hook in headless Chromium (wasm-bindgen-test)"
-export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
-(cd crossframe && cargo test --target wasm32-unknown-unknown --test hook)
+stage "3/6 the hooks in headless Chromium and headless Firefox (wasm-bindgen-test)"
+(
+  cd crossframe
+  echo "-- Chromium" >&2
+  env -u GECKODRIVER CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} \
+    cargo test --target wasm32-unknown-unknown --test hook
+  echo "-- Firefox" >&2
+  env -u CHROMEDRIVER GECKODRIVER=${GECKODRIVER:-$(command -v geckodriver)} \
+    cargo test --target wasm32-unknown-unknown --test hook
+)
 
 stage "4/6 release bundles for the end-to-end origins"
 E2E_HOST_PORT=${E2E_HOST_PORT:-18080}
@@ -40,13 +52,13 @@ CROSSFRAME_CHILD_URL="http://localhost:$E2E_CHILD_PORT/" \
   CROSSFRAME_HOST_ORIGINS="http://127.0.0.1:$E2E_HOST_PORT" \
   "$CROSSFRAME_ROOT/scripts/build.sh"
 
-stage "5/6 end to end in headless Chromium (host 127.0.0.1, child localhost, third origin)"
+stage "5/6 end to end in ${E2E_ENGINES:-chromium,firefox,webkit} (host 127.0.0.1, child localhost, third origin)"
 cd e2e
-if [ ! -d node_modules/@playwright/test ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "installing Playwright (the test runner only; it drives Debian's Chromium)" >&2
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+if [ ! -d node_modules/expect ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "installing the end-to-end runner's packages from package-lock.json" >&2
+  npm ci --no-audit --no-fund --loglevel=error
 fi
-npx playwright test
+node run.mjs
 cd "$CROSSFRAME_ROOT"
 
 stage "6/6 the benchmark, quick mode (a smoke run: the figures are not checked)"

@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # Installs (only when missing) and puts on PATH every tool crossframe needs.
 # Sourced by scripts/run.sh, scripts/test.sh and scripts/build.sh; each step
-# says what it does and how far along it is, because the first run takes
-# about ten minutes (trunk is compiled from source).
+# says what it does and how far along it is, because a first run on a fresh
+# 2-core machine spends about 15 minutes here (trunk alone is ~9 minutes of
+# compiling; see README.md for the whole table).
 #
 #   CROSSFRAME_TOOLS   where tools are installed (default: ~/.cache/crossframe/tools)
 
@@ -12,6 +13,7 @@ CROSSFRAME_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CROSSFRAME_TOOLS=${CROSSFRAME_TOOLS:-$HOME/.cache/crossframe/tools}
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
+GECKODRIVER_VERSION=0.37.1
 export PATH="$CROSSFRAME_TOOLS/bin:$CROSSFRAME_TOOLS/binaryen/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 _step=0
@@ -61,8 +63,11 @@ ensure_rust_tools() {
   if trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
     echo "        present: $(command -v trunk)" >&2
   else
-    echo "        compiling from crates.io (about 6 minutes on 2 cores)" >&2
-    with_heartbeat "compiling trunk" \
+    # trunk's own release profile (fat LTO, one codegen unit) takes ~13 min
+    # on 2 cores, 6 of them linking on one core; without LTO it is the same
+    # trunk in ~6-9 min (a 39 MB binary instead of 32 MB).
+    echo "        compiling from crates.io without LTO (6-9 minutes on 2 cores)" >&2
+    with_heartbeat "compiling trunk" env CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
       cargo install --quiet --locked "trunk@$TRUNK_VERSION" --root "$CROSSFRAME_TOOLS"
   fi
 
@@ -73,7 +78,7 @@ ensure_rust_tools() {
     echo "        present: $(command -v wasm-bindgen)" >&2
   else
     # Not --locked: one of its locked dependencies is no longer on crates.io.
-    echo "        compiling from crates.io (about 2 minutes)" >&2
+    echo "        compiling from crates.io (about 3 minutes)" >&2
     with_heartbeat "compiling wasm-bindgen-cli" \
       cargo install --quiet --force "wasm-bindgen-cli@$wb" --root "$CROSSFRAME_TOOLS"
   fi
@@ -88,13 +93,30 @@ ensure_rust_tools() {
   fi
 }
 
-ensure_browser() {
-  step "chromium and chromedriver (Debian packages)"
-  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
-    echo "        present: $(/usr/bin/chromium --version 2>/dev/null)" >&2
+# The three engines of the end-to-end suite, from Debian's packages (nothing
+# downloads a browser): Chromium + chromedriver, Firefox ESR (+ geckodriver,
+# compiled from crates.io), WebKitGTK's WebKitWebDriver + MiniBrowser (run
+# under Xvfb).
+ensure_browsers() {
+  step "browsers: chromium, firefox-esr, webkit2gtk-driver, xvfb (Debian packages)"
+  local wanted=(chromium chromium-driver firefox-esr webkit2gtk-driver xvfb) missing=() pkg
+  for pkg in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    echo "        present: $(/usr/bin/chromium --version 2>/dev/null | head -1); $(/usr/bin/firefox-esr --version 2>/dev/null); WebKitWebDriver" >&2
   else
-    echo "        apt-get update, then installing chromium chromium-driver (1-3 minutes)" >&2
+    echo "        apt-get update, then installing ${missing[*]} (2-4 minutes)" >&2
     as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >&2
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >&2
+  fi
+
+  step "geckodriver $GECKODRIVER_VERSION (Firefox's WebDriver server, from crates.io)"
+  if geckodriver --version 2>/dev/null | grep -q "^geckodriver $GECKODRIVER_VERSION"; then
+    echo "        present: $(command -v geckodriver)" >&2
+  else
+    echo "        compiling from crates.io (about 3 minutes)" >&2
+    with_heartbeat "compiling geckodriver" \
+      cargo install --quiet --locked "geckodriver@$GECKODRIVER_VERSION" --root "$CROSSFRAME_TOOLS"
   fi
 }

@@ -1,8 +1,8 @@
 // The classic scenario and the refusals that keep it safe, with the host on
 // 127.0.0.1 and the child on localhost (two sites: the child runs in its own
-// renderer process).
+// renderer process where the engine isolates sites).
 import { SITES } from "./sites.js";
-import { childFrame, consoleLine, envelope, expect, openHost, test } from "./helpers.js";
+import { childFrame, consoleLine, envelope, expect, openHost, openPopup, test } from "./helpers.js";
 
 const CHILD_REFUSED = "[data-testid=refused]";
 
@@ -23,7 +23,7 @@ test("host says Hello, the child shows it with the host's origin, the host shows
   await expect(reply.locator(".text")).toHaveText([`您好，这里是 ${SITES.child.url}`]);
   await expect(reply.locator(".origin")).toHaveText([SITES.child.origin]);
   await expect(child.getByTestId("state")).toHaveText(`connected to ${SITES.host.origin}`);
-  expect(consoleLines.filter((l) => l.includes("crossframe: dropped"))).toEqual([]);
+  expect((await consoleLines.read()).filter((l) => l.includes("crossframe: dropped"))).toEqual([]);
 });
 
 test("text typed on either side arrives on the other, shown as text", async ({ page, consoleLines }) => {
@@ -42,7 +42,7 @@ test("text typed on either side arrives on the other, shown as text", async ({ p
   const hostReceived = page.locator("[data-testid=log] li.received .text");
   await expect(hostReceived.last()).toHaveText("from the child 你好");
   await expect(page.locator("[data-testid=log] li.received .origin").last()).toHaveText(SITES.child.origin);
-  expect(consoleLines.filter((l) => l.includes("crossframe: dropped"))).toEqual([]);
+  expect((await consoleLines.read()).filter((l) => l.includes("crossframe: dropped"))).toEqual([]);
 });
 
 test("a page on a third origin that frames the child cannot talk to it", async ({ page, consoleLines }) => {
@@ -71,10 +71,7 @@ test("the host drops a message from the child's origin but another window, and o
     const url = `${origin}/${origin === SITES.child.origin ? "__e2e/" : ""}post-to-opener.html?to=${encodeURIComponent(
       SITES.host.origin,
     )}&text=${encodeURIComponent(text)}`;
-    const [opened] = await Promise.all([
-      page.waitForEvent("popup"),
-      page.evaluate((u) => window.open(u, "_blank"), url),
-    ]);
+    const opened = await openPopup(page, url);
     await expect(opened).toHaveTitle("posted");
     await opened.close();
   };

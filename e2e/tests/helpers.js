@@ -1,9 +1,13 @@
 // Shared pieces of the end-to-end tests.
 import { unlinkSync, writeFileSync } from "node:fs";
-import { expect, test as base } from "@playwright/test";
+import { expect } from "../harness/expect.mjs";
+import { ENGINE, test } from "../harness/test.mjs";
 import { SITES } from "./sites.js";
 
+export { ENGINE, expect, test };
+
 const WIDGET_CONFIG = new URL("../../child/dist/config.json", import.meta.url);
+const CONTROL = `${SITES.host.origin}/__control`;
 
 /** Deploys the widget's config.json (no rebuild), or removes it (`null`). */
 export function deployWidgetConfig(config) {
@@ -16,34 +20,14 @@ export function deployWidgetConfig(config) {
   }
 }
 
-/** A plain page on the third origin that embeds the widget with one tag. */
+/**
+ * A plain page on the third origin that embeds the widget with one static
+ * tag (fixtures/plain.html); returns the widget's frame once embed.js has run.
+ */
 export async function openPlainPage(page) {
-  await page.goto(`${SITES.third.url}blank.html`);
-  await page.setContent(`<!doctype html>
-    <title>a plain page</title>
-    <h1>A plain page</h1>
-    <div id="slot"></div>
-    <script src="${SITES.child.url}embed.js" data-crossframe-container="#slot"></script>`);
+  await page.goto(`${SITES.third.url}plain.html`);
   await page.waitForFunction(() => window.crossframe && window.crossframe.widget);
   return page.frameLocator("#slot iframe");
-}
-
-/** A test whose page records console output of every frame and fails on a panic. */
-export const test = base.extend({
-  consoleLines: async ({ page }, use) => {
-    const lines = [];
-    recordConsole(page, lines);
-    await use(lines);
-    const crashes = lines.filter((l) => /panicked|RuntimeError|unreachable|pageerror/.test(l));
-    expect(crashes, "no panic or uncaught error in any frame").toEqual([]);
-  },
-});
-export { expect };
-
-/** Records the console of every frame of `page` (a popup, say) in `lines`, so a panic there fails the test too. */
-export function recordConsole(page, lines) {
-  page.on("console", (msg) => lines.push(`${msg.type()}: ${msg.text()}`));
-  page.on("pageerror", (error) => lines.push(`pageerror: ${error.message}`));
 }
 
 /** What the host shows while connected to the widget. */
@@ -56,11 +40,9 @@ export async function openHost(page, query = "") {
   return page.frameLocator("[data-testid=child-frame]").first();
 }
 
-/** The child widget's frame object (for evaluating script inside it). */
+/** The (first) iframe of `page` that was given the widget's URL, for evaluating script inside it. */
 export function childFrame(page) {
-  const frame = page.frames().find((f) => f.url().startsWith(SITES.child.origin));
-  if (!frame) throw new Error("the child frame is not loaded");
-  return frame;
+  return page.frameLocator(`iframe[src^="${SITES.child.origin}"]`);
 }
 
 /** A crossframe envelope carrying text, as the wire string. */
@@ -68,10 +50,15 @@ export function envelope(text) {
   return JSON.stringify({ crossframe: 1, kind: "message", body: { Text: text } });
 }
 
-/** Waits until some console line contains `needle`, then returns it. */
-export async function consoleLine(lines, needle) {
-  await expect.poll(() => lines.find((l) => l.includes(needle)), { message: `console has "${needle}"` }).toBeTruthy();
-  return lines.find((l) => l.includes(needle));
+/** Waits until some console line (of any frame) contains `needle`, then returns it. */
+export async function consoleLine(consoleLines, needle) {
+  let found;
+  await expect
+    .poll(async () => (found = (await consoleLines.read()).find((l) => l.includes(needle))), {
+      message: `the console has "${needle}"`,
+    })
+    .toBeTruthy();
+  return found;
 }
 
 /**
@@ -82,11 +69,39 @@ export async function consoleLine(lines, needle) {
 export async function expectNothingArrives(read, what, ms = 1_000) {
   let seen = [];
   try {
-    await expect
-      .poll(async () => (seen = await read()).length, { timeout: ms, intervals: [50, 100, 200] })
-      .toBeGreaterThan(0);
+    await expect.poll(async () => (seen = await read()).length, { timeout: ms }).toBeGreaterThan(0);
   } catch {
     seen = await read(); // the deadline passed with nothing received: read once more
   }
   expect(seen, `${what} received nothing`).toEqual([]);
+}
+
+/**
+ * Runs `during()` while the test server holds back every request with
+ * ?hold=KEY (a page or a peer that is slow by construction); the requests
+ * are answered when `during` returns. Returns `key` to put in those URLs.
+ */
+export async function holding(during) {
+  const key = `hold-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  try {
+    return await during(key);
+  } finally {
+    await release(key);
+  }
+}
+
+/** Answers the requests held with ?hold=KEY (and any later ones). */
+export async function release(key) {
+  await fetch(`${CONTROL}/release?key=${encodeURIComponent(key)}`, { method: "POST" });
+}
+
+/** The URLs the test server has been asked for, from now on: `await seen()` lists them. */
+export async function watchRequests() {
+  const { next } = await (await fetch(`${CONTROL}/requests?since=-1`)).json();
+  return async () => (await (await fetch(`${CONTROL}/requests?since=${next}`)).json()).requests;
+}
+
+/** Opens `url` with window.open from `page` and returns the popup's Page. */
+export function openPopup(page, url) {
+  return page.waitForPopup(() => page.evaluate((u) => void window.open(u, "_blank"), url));
 }

@@ -23,5 +23,8 @@ export const SITES = {
     `${guarded.slice(7)}=../child/dist`,
   ],
   // serve.mjs's per-site response headers.
-  serveEnv: { E2E_SITE_HEADERS: JSON.stringify({ [guarded.slice(7)]: guardedHeaders }) },
+  serveEnv: {
+    E2E_SITE_HEADERS: JSON.stringify({ [guarded.slice(7)]: guardedHeaders }),
+    E2E_FIXTURE_VARS: JSON.stringify({ CHILD_URL: `${child}/` }),
+  },
 };
