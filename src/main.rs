@@ -5,7 +5,9 @@
 //! Query parameters (for trying things out and for the tests):
 //! `?children=N` embeds N widgets (1-4), each with its own connection;
 //! `?path=/p` loads the widget from that path on the configured child origin
-//! (never another origin).
+//! (never another origin); `?slow=MS` is how long the widget takes to answer
+//! the "Slow answer" buttons (default 3000: a test passes 600000, so that a
+//! call is still pending by construction whatever the machine's speed).
 
 use std::time::Duration;
 
@@ -301,12 +303,15 @@ fn Connector(props: &ConnectorProps) -> Html {
             log.dispatch(Entry::new(Direction::Note, origin.as_str(), note));
         }
     };
-    let button =
-        |test_id: &'static str, label: &'static str, request: WidgetRequest, timeout: u64| {
-            let call = call.clone();
-            let onclick = move |_| call.emit((request.clone(), Duration::from_millis(timeout)));
-            html! { <button data-testid={test_id} {onclick}>{ label }</button> }
-        };
+    let button = |test_id: &'static str, label: String, request: WidgetRequest, timeout: u64| {
+        let call = call.clone();
+        let onclick = move |_| call.emit((request.clone(), Duration::from_millis(timeout)));
+        html! { <button data-testid={test_id} {onclick}>{ label }</button> }
+    };
+    let slow = query("slow")
+        .and_then(|ms| ms.parse::<u32>().ok())
+        .unwrap_or(3_000);
+    let slow_label = format!("{slow} ms");
     html! {
         <>
             <p class={classes!("status", state_class(link.state()))} data-testid="status">
@@ -314,10 +319,10 @@ fn Connector(props: &ConnectorProps) -> Html {
             </p>
             <SendForm on_send={greet} test_id="host-input" placeholder="Message to the widget" />
             <p class="controls">
-                { button("call-location", "Where are you?", WidgetRequest::Location, 5_000) }
-                { button("call-add", "2 + 3", WidgetRequest::Add(2, 3), 5_000) }
-                { button("call-slow", "Slow answer (3 s)", WidgetRequest::Wait(3_000), 10_000) }
-                { button("call-timeout", "Slow answer, 1 s timeout", WidgetRequest::Wait(3_000), 1_000) }
+                { button("call-location", "Where are you?".into(), WidgetRequest::Location, 5_000) }
+                { button("call-add", "2 + 3".into(), WidgetRequest::Add(2, 3), 5_000) }
+                { button("call-slow", format!("Slow answer ({slow_label})"), WidgetRequest::Wait(slow), u64::from(slow) + 7_000) }
+                { button("call-timeout", format!("Slow answer ({slow_label}), 1 s timeout"), WidgetRequest::Wait(slow), 1_000) }
                 <button data-testid="burst" onclick={burst}>{ format!("Send {BURST} to the widget") }</button>
             </p>
             <p data-testid="tally">{ tally.summary() }</p>
