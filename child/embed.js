@@ -122,6 +122,8 @@
         if (port) port.postMessage(encode("bye"));
         disconnect("closed", "this side closed the connection");
         window.removeEventListener("message", onWindowMessage);
+        window.removeEventListener("pagehide", onPageHide);
+        window.removeEventListener("pageshow", onPageShow);
         iframe.remove();
       },
     };
@@ -258,7 +260,24 @@
       if (answeringPort === port && port) port.postMessage(encode("response", reply));
     }
 
+    // Leaving the page (it may go into the back/forward cache): say bye and
+    // fail pending calls now, as the widget does. Back again from that cache
+    // (`persisted`): start over, as on a fresh load. A page that reloads
+    // instead starts from scratch anyway.
+    function onPageHide() {
+      if (port) port.postMessage(encode("bye"));
+      if (widget.state !== "disconnected") disconnect("closed", "this page was left");
+    }
+    function onPageShow(event) {
+      if (!event.persisted) return;
+      clearTimeout(pingTimer);
+      setState("connecting", null);
+      iframe.contentWindow.postMessage(encode("hello"), origin);
+    }
+
     window.addEventListener("message", onWindowMessage);
+    window.addEventListener("pagehide", onPageHide);
+    window.addEventListener("pageshow", onPageShow);
     // The widget announces itself when it loads; our hello covers a widget
     // that loaded before this listener existed.
     iframe.addEventListener("load", () => {

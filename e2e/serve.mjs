@@ -109,8 +109,8 @@ for (const arg of args) {
     res.writeHead(200, {
       "content-type": type,
       // Always fetched afresh, yet pages may enter the back/forward cache
-      // (no-store would keep them out of it).
-      "cache-control": "no-cache",
+      // (no-store keeps them out of it: ask for it with ?no-store).
+      "cache-control": searchParams.has("no-store") ? "no-store" : "no-cache",
       ...extra,
     });
     res.end(control && type.startsWith("text/html") ? control.instrument(found.body) : found.body);

@@ -353,6 +353,30 @@ impl Connection {
         effects
     }
 
+    /// The page came back from the back/forward cache (`pageshow` with
+    /// `persisted`) after [`close`](Self::close) ran on its `pagehide`:
+    /// start over as a freshly loaded page would, by saying hello. Does
+    /// nothing unless this side closed the connection.
+    ///
+    /// ```
+    /// use crossframe::connection::{Connection, ConnectionState, Effect, Role};
+    /// let mut host = Connection::new(Role::Host);
+    /// host.close();
+    /// assert_eq!(
+    ///     host.resume(),
+    ///     [Effect::State(ConnectionState::Connecting), Effect::PostHello(None)]
+    /// );
+    /// assert_eq!(host.resume(), []);
+    /// ```
+    pub fn resume(&mut self) -> Vec<Effect> {
+        if self.state != ConnectionState::Disconnected(DisconnectReason::Closed) {
+            return Vec::new();
+        }
+        let mut effects = self.set_state(ConnectionState::Connecting);
+        effects.extend(self.start());
+        effects
+    }
+
     /// A call is about to go out: its id, or why it cannot.
     ///
     /// ```
@@ -657,6 +681,54 @@ mod tests {
             host.begin_call(),
             Err(CallError::Disconnected(DisconnectReason::Closed))
         );
+    }
+
+    /// Pins the Back/Forward bug: a page restored from the back/forward
+    /// cache stayed "this side closed the connection" for good.
+    #[test]
+    fn a_page_restored_after_pagehide_connects_again() {
+        let mut host = connected_host();
+        let mut child = connected_child();
+        host.close();
+        child.close();
+        // pageshow (persisted) on both sides: each says hello again...
+        assert_eq!(
+            host.resume(),
+            [
+                Effect::State(ConnectionState::Connecting),
+                Effect::PostHello(None)
+            ]
+        );
+        assert_eq!(
+            child.resume(),
+            [
+                Effect::State(ConnectionState::Connecting),
+                Effect::PostHello(None)
+            ]
+        );
+        // ...and the handshake runs as on a first load, in a new session.
+        let session = match host.hello(child_origin()).as_slice() {
+            [Effect::OpenChannel { session, .. }] => *session,
+            other => panic!("expected a new channel, got {other:?}"),
+        };
+        assert_eq!(session, 2);
+        assert_eq!(
+            child.connect(host_origin(), session),
+            [Effect::AdoptPort { session }, connected(host_origin())]
+        );
+        assert_eq!(host.ack(session), [connected(child_origin())]);
+        assert!(host.begin_call().is_ok());
+    }
+
+    #[test]
+    fn only_a_closed_side_resumes() {
+        let mut host = connected_host();
+        assert_eq!(host.resume(), []);
+        host.bye();
+        assert_eq!(host.resume(), [], "the peer left: wait for its hello");
+        let mut mismatched = Connection::new(Role::Child);
+        mismatched.version_mismatch(host_origin(), 2);
+        assert_eq!(mismatched.resume(), []);
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! [`Link`]: a live connection to the peer window, in the browser.
 //!
-//! A `Link` owns everything the connection needs — its `message` and
-//! `pagehide` listeners, the private `MessagePort`, one timer per pending
-//! call — and releases all of it when dropped (saying `bye` to the peer and
+//! A `Link` owns everything the connection needs — its `message`,
+//! `pagehide` and `pageshow` listeners, the private `MessagePort`, one alarm
+//! for all call deadlines — and releases all of it when dropped (saying `bye` to the peer and
 //! failing pending calls with [`CallError::Disconnected`]). Decisions are
 //! made by the plain-Rust [`Connection`] state machine; this module only
 //! carries them out. [`crate::use_connection`] is a thin hook around it; plain
@@ -401,7 +401,22 @@ impl<R: Api, L: Api> Link<R, L> {
                     inner.apply(effects);
                 }
             });
-            inner.listeners.borrow_mut().extend([on_message, on_hide]);
+            // Back/Forward: a page restored from the back/forward cache
+            // was closed by its pagehide; it starts over with a hello.
+            let weak = Rc::downgrade(&inner);
+            let on_show = EventListener::new(&window, "pageshow", move |event| {
+                let restored = event
+                    .dyn_ref::<web_sys::PageTransitionEvent>()
+                    .is_some_and(web_sys::PageTransitionEvent::persisted);
+                if let (true, Some(inner)) = (restored, weak.upgrade()) {
+                    let effects = inner.machine.borrow_mut().resume();
+                    inner.apply(effects);
+                }
+            });
+            inner
+                .listeners
+                .borrow_mut()
+                .extend([on_message, on_hide, on_show]);
             // Host: a new document in the iframe. Its old one may be gone
             // without a `bye` (cross-site navigation): check the port.
             let iframe = match &inner.options.borrow().peer {
