@@ -5,7 +5,8 @@
 #   HOST_PORT=8080 CHILD_PORT=8081 ./scripts/run.sh
 #
 # CROSSFRAME_CHILD_URL (host) and CROSSFRAME_HOST_ORIGINS (child) override the
-# URLs the apps are built with; see README.md.
+# URLs the apps are built with; see README.md. The dev builds go to
+# target/serve/ (CROSSFRAME_SERVE_DIST), so the release bundles stay as they are.
 source "$(dirname "$0")/tools.sh"
 _steps=4
 ensure_rust_tools
@@ -21,10 +22,14 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 
+# trunk serve empties and rewrites its dist folder: serve from target/serve/,
+# never from dist/ and child/dist/ (the release bundles of scripts/build.sh).
+SERVE_DIST=${CROSSFRAME_SERVE_DIST:-$CROSSFRAME_ROOT/target/serve}
+mkdir -p "$SERVE_DIST"
 echo "Building and serving (the first build compiles Yew for wasm: 2-4 minutes)..." >&2
-(cd child && exec trunk serve --port "$CHILD_PORT") &
+(cd child && exec trunk serve --port "$CHILD_PORT" --dist "$SERVE_DIST/child") &
 pids+=($!)
-trunk serve --port "$HOST_PORT" &
+trunk serve --port "$HOST_PORT" --dist "$SERVE_DIST/host" &
 pids+=($!)
 
 wait_for() {

@@ -8,6 +8,11 @@ use wasm_bindgen_futures::JsFuture;
 /// Fetches and parses `config.json` from beside the page: `Ok(None)` when
 /// there is none (404: use the build's defaults), `Err` with a reason when it
 /// cannot be read or parsed (the app must then refuse to talk).
+///
+/// An HTML page in its place is an error too, never "no config": a server
+/// that answers every unknown path with `index.html` (a single-page-app
+/// fallback) must not make a broken deployment look like a missing file.
+/// `trunk serve` has that fallback off (`no_spa` in both `Trunk.toml`s).
 pub async fn load<T: DeserializeOwned>() -> Result<Option<T>, String> {
     let window = web_sys::window().ok_or("no window")?;
     let init = web_sys::RequestInit::new();
@@ -24,6 +29,18 @@ pub async fn load<T: DeserializeOwned>() -> Result<Option<T>, String> {
     if !response.ok() {
         return Err(format!("config.json: HTTP {}", response.status()));
     }
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    if is_html(&content_type) {
+        return Err(format!(
+            "config.json: the server answered with a web page ({content_type}), not JSON \
+             (does it serve index.html for missing files?)"
+        ));
+    }
     let text = JsFuture::from(response.text().map_err(|e| format!("config.json: {e:?}"))?)
         .await
         .map_err(|e| format!("config.json: {e:?}"))?
@@ -32,6 +49,21 @@ pub async fn load<T: DeserializeOwned>() -> Result<Option<T>, String> {
     serde_json::from_str(&text)
         .map(Some)
         .map_err(|e| format!("config.json is not valid: {e}"))
+}
+
+/// Whether a `Content-Type` is HTML (what a fallback page is served as).
+///
+/// ```
+/// use crossframe_demo_child::config::is_html;
+/// assert!(is_html("text/html; charset=utf-8"));
+/// assert!(is_html("Text/HTML"));
+/// assert!(!is_html("application/json"));
+/// assert!(!is_html(""));
+/// ```
+pub fn is_html(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("text/html")
+        || essence.eq_ignore_ascii_case("application/xhtml+xml")
 }
 
 /// The widget's `config.json`.

@@ -11,7 +11,13 @@ const third = `http://127.0.0.1:${port("E2E_THIRD_PORT", 18082)}`;
 const guarded = `http://localhost:${port("E2E_GUARDED_PORT", 18084)}`;
 const guardedHeaders = { "content-security-policy": `frame-ancestors ${host}` };
 
+// The README's run command (scripts/run.sh: trunk serve), started by its own
+// test on these two ports.
+const runHost = `http://127.0.0.1:${port("E2E_RUN_HOST_PORT", 18090)}`;
+const runChild = `http://localhost:${port("E2E_RUN_CHILD_PORT", 18091)}`;
+
 export const SITES = {
+  run: { host: { origin: runHost, url: `${runHost}/` }, child: { origin: runChild, url: `${runChild}/` } },
   host: { origin: host, url: `${host}/` },
   child: { origin: child, url: `${child}/` },
   third: { origin: third, url: `${third}/` },
