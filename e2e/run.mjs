@@ -107,7 +107,7 @@ const note = (text) => {
 };
 for (const engine of engines) {
   const results = readLines(`test-results/${engine}/results.jsonl`);
-  const partial = readLines(`test-results/${engine}/partial-skips.jsonl`);
+  const notesOf = readLines(`test-results/${engine}/notes.jsonl`);
   const fileOf = new Map(readLines(`test-results/${engine}/files.jsonl`).map((f) => [f.name, f.file]));
   if (!results.length) {
     totals.failed += 1;
@@ -117,16 +117,19 @@ for (const engine of engines) {
     const key = `${fileOf.get(r.name) ?? r.file} › ${r.name}`;
     if (!rows.has(key)) rows.set(key, {});
     let cell;
+    const marks = (kind) => [...new Set(notesOf.filter((n) => n.name === r.name && n.kind === kind).map((n) => note(n.why)))];
+    const retried = marks("retried");
+    const retry = retried.length ? ` (retried ${retried.join("")})` : "";
     if (r.status === "pass") {
       totals.passed += 1;
-      const parts = partial.filter((p) => p.name === r.name).map((p) => note(`${ENGINES[engine].name}: ${p.why}`));
-      cell = parts.length ? `pass (part skipped ${parts.join("")})` : "pass";
+      const parts = marks("part skipped");
+      cell = (parts.length ? `pass (part skipped ${parts.join("")})` : "pass") + retry;
     } else if (r.status === "skip") {
       totals.skipped += 1;
       cell = `skip ${note(r.reason)}`;
     } else {
       totals.failed += 1;
-      cell = "FAIL";
+      cell = `FAIL${retry}`;
     }
     rows.get(key)[engine] = cell;
   }

@@ -8,6 +8,7 @@
 //   await expect.poll(() => page.evaluate(() => window.got)).toEqual([1, 2]);
 import { expect as jestExpect } from "expect";
 import { Locator, Page, normalize, sleep } from "./page.mjs";
+import { isDriverHung } from "./webdriver.mjs";
 
 export const DEFAULT_TIMEOUT = 20_000;
 
@@ -26,6 +27,7 @@ async function until(read, holds, describe, timeout = DEFAULT_TIMEOUT) {
       lastError = null;
       if (holds(last)) return last;
     } catch (error) {
+      if (isDriverHung(error)) throw error;
       lastError = error;
     }
     if (Date.now() > deadline) {

@@ -8,7 +8,7 @@
 // therefore always found afresh (an iframe that navigated or reloaded is
 // found again), and reads that fail while a document is changing are retried
 // by the polling assertions in expect.mjs.
-import { WebDriverError } from "./webdriver.mjs";
+import { WebDriverError, isDriverHung } from "./webdriver.mjs";
 
 /** Whitespace collapsed and trimmed, as users read text. */
 export const normalize = (text) => text.replace(/\s+/g, " ").trim();
@@ -58,6 +58,7 @@ export class Scope {
         if (value) return value;
         last = `returned ${JSON.stringify(value)}`;
       } catch (error) {
+        if (isDriverHung(error)) throw error;
         last = error.message;
       }
       if (Date.now() > deadline) throw new Error(`waitForFunction ${fn} did not hold within ${timeout} ms (last: ${last})`);
@@ -304,7 +305,7 @@ async function retry(what, action, { timeout = 20_000 } = {}) {
     try {
       return await action();
     } catch (error) {
-      if (!TRANSIENT.test(error.message) || Date.now() > deadline) {
+      if (isDriverHung(error) || !TRANSIENT.test(error.message) || Date.now() > deadline) {
         throw new Error(`${what}: ${error.message}`, { cause: error });
       }
       await sleep(100);

@@ -8,6 +8,9 @@
 //   engine        "chromium", "firefox" or "webkit"
 //   skipPart(why) says that this engine cannot observe one part of the test
 //                 (reported in the matrix); the rest still runs
+// A test whose driver stops answering (a WebDriver command gets no answer
+// within its deadline: webdriver.mjs) runs once more in a new browser, and
+// the matrix says so; any other failure is final.
 // A test fails if any page logs a panic or an uncaught error. On failure it
 // saves a screenshot and the console of every frame under
 // test-results/<engine>/, and says where.
@@ -21,7 +24,7 @@ import { after, test as nodeTest } from "node:test";
 import { ENGINES, startDriver } from "./engines.mjs";
 import { expect } from "./expect.mjs";
 import { Page } from "./page.mjs";
-import { Session } from "./webdriver.mjs";
+import { Session, isDriverHung } from "./webdriver.mjs";
 import { SITES } from "../tests/sites.js";
 
 export const ENGINE = process.env.E2E_ENGINE ?? "chromium";
@@ -88,8 +91,12 @@ function restartDriver() {
   driver = null;
 }
 // The driver is a child process: stop it when the file's tests are done, or
-// this process would wait for it forever.
-after(restartDriver);
+// this process would wait for it forever; and leave even if some late
+// request of a timed-out test is still pending.
+after(() => {
+  restartDriver();
+  setTimeout(() => process.exit(), 10_000).unref();
+});
 process.on("exit", restartDriver);
 
 const slug = (name) => name.replace(/[^a-z0-9]+/gi, "-").slice(0, 80).replace(/-$/, "");
@@ -124,30 +131,49 @@ export function test(name, options, fn) {
   appendFileSync(new URL("files.jsonl", RESULTS), JSON.stringify({ name, file: SPEC }) + "\n");
   const skip = options.skip?.[ENGINE];
   const timeout = options.timeout ?? 120_000;
-  nodeTest(name, { skip: skip ? `${ENGINES[ENGINE].name}: ${skip}` : false, timeout: timeout + 30_000 }, async (t) => {
-    const consoleLines = await ConsoleLog.start();
-    const session = await startSession();
-    const browser = { session, current: await session.windowHandle(), atTop: true };
-    browser.page = new Page(browser, browser.current);
-    let timer;
+  const engineName = ENGINES[ENGINE].name;
+  /** A line for the matrix beside this test's result (`kind`: "part skipped" or "retried"). */
+  const note = (kind, why) => appendFileSync(new URL("notes.jsonl", RESULTS), JSON.stringify({ name, kind, why }) + "\n");
+  nodeTest(name, { skip: skip ? `${engineName}: ${skip}` : false, timeout: 2 * timeout + 120_000 }, async (t) => {
+    const skipPart = (why) => {
+      t.diagnostic(`partly skipped in ${engineName}: ${why}`);
+      note("part skipped", `${engineName}: ${why}`);
+    };
     try {
-      const deadline = new Promise((_, fail) => {
-        timer = setTimeout(() => fail(new Error(`the test did not finish within ${timeout} ms`)), timeout);
-      });
-      const skipPart = (why) => {
-        t.diagnostic(`partly skipped in ${ENGINES[ENGINE].name}: ${why}`);
-        mkdirSync(RESULTS, { recursive: true });
-        appendFileSync(new URL("partial-skips.jsonl", RESULTS), JSON.stringify({ name, why }) + "\n");
-      };
-      await Promise.race([fn({ page: browser.page, consoleLines, engine: ENGINE, skipPart }), deadline]);
-      const crashes = (await consoleLines.read()).filter((l) => /panicked|RuntimeError|unreachable|uncaught/i.test(l));
-      expect(crashes, "no panic or uncaught error in any frame").toEqual([]);
+      await attempt(name, fn, timeout, skipPart);
     } catch (error) {
-      error.message += await saveArtifacts(name, browser, consoleLines);
-      throw error;
-    } finally {
-      clearTimeout(timer);
-      if (!(await session.end())) restartDriver();
+      // A driver that stops answering says nothing about crossframe: run the
+      // whole test once more in a new browser, and say so in the matrix.
+      if (!isDriverHung(error)) throw error;
+      const why = `${engineName}'s driver stopped answering (${error.message.split("\n")[0]}); the test ran again from the start`;
+      t.diagnostic(`retried: ${why}`);
+      note("retried", why);
+      await attempt(name, fn, timeout, skipPart);
     }
   });
+}
+
+/** One run of a test in a new browser session; a hung driver is restarted. */
+async function attempt(name, fn, timeout, skipPart) {
+  const consoleLines = await ConsoleLog.start();
+  const session = await startSession();
+  const browser = { session, current: await session.windowHandle(), atTop: true };
+  browser.page = new Page(browser, browser.current);
+  let timer;
+  let hung = false;
+  try {
+    const deadline = new Promise((_, fail) => {
+      timer = setTimeout(() => fail(new Error(`the test did not finish within ${timeout} ms`)), timeout);
+    });
+    await Promise.race([fn({ page: browser.page, consoleLines, engine: ENGINE, skipPart }), deadline]);
+    const crashes = (await consoleLines.read()).filter((l) => /panicked|RuntimeError|unreachable|uncaught/i.test(l));
+    expect(crashes, "no panic or uncaught error in any frame").toEqual([]);
+  } catch (error) {
+    hung = isDriverHung(error);
+    if (!hung) error.message += await saveArtifacts(name, browser, consoleLines);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    if (hung || !(await session.end())) restartDriver();
+  }
 }

@@ -19,18 +19,38 @@ export class WebDriverError extends Error {
   }
 }
 
+/** The code of a command the driver did not answer in time: the browser or its driver hung. */
+export const HUNG = "driver hung";
+
+/** Whether `error` (or its cause) is a command the driver never answered. */
+export function isDriverHung(error) {
+  for (let e = error; e; e = e.cause) if (e.code === HUNG) return true;
+  return false;
+}
+
+/** How long one command may take: a page script's own limit, or a minute. */
+const SCRIPT_TIMEOUT = 90_000;
+const COMMAND_TIMEOUT = 60_000;
+
 /** E2E_TRACE=1 prints every command with its time, to see where a test waits. */
 const TRACE = process.env.E2E_TRACE === "1";
 
-async function request(url, method, body, command, timeout = 330_000) {
+async function request(url, method, body, command, timeout = COMMAND_TIMEOUT) {
   if (TRACE) console.error(`${new Date().toISOString().slice(11, 23)} -> ${command} ${JSON.stringify(body ?? "").slice(0, 160)}`);
-  const response = await fetch(url, {
-    method,
-    signal: AbortSignal.timeout(timeout),
-    headers: body === undefined ? {} : { "content-type": "application/json; charset=utf-8" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
+  let response;
+  let text;
+  try {
+    response = await fetch(url, {
+      method,
+      signal: AbortSignal.timeout(timeout),
+      headers: body === undefined ? {} : { "content-type": "application/json; charset=utf-8" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    text = await response.text();
+  } catch (error) {
+    if (error.name === "TimeoutError") throw new WebDriverError(command, HUNG, `no answer within ${timeout} ms`);
+    throw error;
+  }
   let parsed;
   try {
     parsed = JSON.parse(text);
@@ -81,12 +101,13 @@ export class Session {
   static async start(url, alwaysMatch) {
     const value = await request(`${url}/session`, "POST", { capabilities: { alwaysMatch } }, "new session");
     const session = new Session(url, value.sessionId, value.capabilities);
-    await session.cmd("POST", "/timeouts", { script: 300_000, pageLoad: 120_000, implicit: 0 });
+    await session.cmd("POST", "/timeouts", { script: SCRIPT_TIMEOUT, pageLoad: COMMAND_TIMEOUT - 5_000, implicit: 0 });
     return session;
   }
 
-  cmd(method, path, body) {
-    return request(`${this.url}/session/${this.id}${path}`, method, body ?? (method === "POST" ? {} : undefined), `${method} ${path}`);
+  cmd(method, path, body, timeout) {
+    const payload = body ?? (method === "POST" ? {} : undefined);
+    return request(`${this.url}/session/${this.id}${path}`, method, payload, `${method} ${path}`, timeout);
   }
 
   /** Ends the session and closes the browser: whether the driver did so within 30 s. */
@@ -115,7 +136,8 @@ export class Session {
 
   /** Runs `fn(arg)` in the current browsing context, awaiting a returned promise. */
   async execute(fn, arg = null) {
-    const result = await this.cmd("POST", "/execute/async", { script: asyncScript(fn), args: [arg] });
+    const body = { script: asyncScript(fn), args: [arg] };
+    const result = await this.cmd("POST", "/execute/async", body, SCRIPT_TIMEOUT + 10_000);
     if (!result || !result.ok) throw new Error(`in the page: ${result ? result.failure : "no result"}`);
     return result.value;
   }
@@ -157,6 +179,6 @@ export class Session {
   }
   /** A PNG of the current top-level window, base64. */
   screenshot() {
-    return this.cmd("GET", "/screenshot");
+    return this.cmd("GET", "/screenshot", undefined, 15_000);
   }
 }
