@@ -63,3 +63,6 @@ cd "$CROSSFRAME_ROOT"
 
 stage "6/6 the benchmark, quick mode (a smoke run: the figures are not checked)"
 bench/run.sh --quick
+
+stage "done: the end-to-end engine x test matrix"
+cat e2e/test-results/matrix.md
