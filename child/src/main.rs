@@ -9,7 +9,7 @@ use crossframe_demo_child::{
     ChildToHost, HostPage, HostRequest, HostResponse, HostToChild, Widget, WidgetRequest,
     WidgetResponse, DEFAULT_HOST_ORIGINS,
 };
-use gloo_timers::future::TimeoutFuture;
+use std::time::Duration;
 use yew::prelude::*;
 
 /// The host origins allowed to talk to this widget, fixed at build time.
@@ -117,7 +117,8 @@ fn WidgetView(props: &WidgetProps) -> Html {
                 };
                 async move {
                     if delay > 0 {
-                        TimeoutFuture::new(delay).await;
+                        // Any u32 of milliseconds: past ~24.8 days one browser timer cannot hold it.
+                        crossframe::timer::sleep(Duration::from_millis(delay.into())).await;
                     }
                     answer
                 }

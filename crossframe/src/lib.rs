@@ -34,6 +34,7 @@ pub mod gate;
 mod link;
 mod origin;
 mod peer;
+pub mod timer;
 mod use_connection;
 mod use_post_message;
 

@@ -527,7 +527,7 @@ impl<R: Api, L: Api> Inner<R, L> {
             return Err(error);
         }
         let (answer, receiver) = oneshot::channel();
-        let deadline = js_sys::Date::now() + timeout.as_millis() as f64;
+        let deadline = crate::timer::deadline(js_sys::Date::now(), timeout);
         this.calls.borrow_mut().insert(
             id,
             PendingCall {
@@ -700,7 +700,9 @@ impl<R: Api, L: Api> Inner<R, L> {
             return;
         }
         let weak = self.this.clone();
-        let wait = (deadline - js_sys::Date::now()).clamp(0.0, f64::from(u32::MAX)) as u32;
+        // At most ~24.8 days at a time: past that the alarm rings early,
+        // finds nothing due, and re-arms for the rest (see `expire`).
+        let wait = crate::timer::step(deadline - js_sys::Date::now());
         let timer = Timeout::new(wait, move || {
             if let Some(inner) = weak.upgrade() {
                 inner.expire();

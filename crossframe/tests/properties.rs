@@ -1005,3 +1005,51 @@ fn regression_wildcard_over_an_ip_address_is_refused() {
         policy.map(|p| p.allows("http://127.0.0.1"))
     );
 }
+
+// Durations: every wait a caller or a peer can ask for (a call timeout, the
+// demo's Wait) is carried out in browser-timer steps that each fit the
+// 2^31 - 1 ms a timer holds, and that together reach the deadline: never a
+// delay a timer would fire at once, never an early end.
+proptest! {
+    #![proptest_config(config(CASES_CHEAP))]
+
+    #[test]
+    fn every_timer_step_fits_a_browser_timer(remaining in prop_oneof![
+        any::<f64>(),
+        0.0..1e4f64,
+        1e9..1e22f64,
+        Just(f64::INFINITY),
+        Just(f64::NEG_INFINITY),
+        Just(f64::NAN),
+    ]) {
+        let delay = crossframe::timer::step(remaining);
+        prop_assert!(delay <= crossframe::timer::MAX_DELAY_MS);
+        prop_assert!(i32::try_from(delay).is_ok(), "{delay} does not fit the i32 a timer takes");
+        if remaining > 0.0 && remaining <= f64::from(crossframe::timer::MAX_DELAY_MS) {
+            prop_assert_eq!(f64::from(delay), remaining.ceil());
+        }
+        if remaining.is_nan() || remaining <= 0.0 {
+            prop_assert_eq!(delay, 0);
+        }
+    }
+
+    #[test]
+    fn timer_steps_reach_any_deadline_and_not_before(millis in 0u64..(1 << 45)) {
+        // Walk the steps of a wait of `millis` (up to ~1 100 years: 16 384
+        // steps): each is a positive timer delay, and they end when it is over.
+        let duration = std::time::Duration::from_millis(millis);
+        let due = crossframe::timer::deadline(0.0, duration);
+        let (mut now, mut steps) = (0.0f64, 0u64);
+        loop {
+            let delay = crossframe::timer::step(due - now);
+            if delay == 0 {
+                break;
+            }
+            now += f64::from(delay);
+            steps += 1;
+            prop_assert!(steps <= 1 + millis / u64::from(crossframe::timer::MAX_DELAY_MS) + 1);
+        }
+        prop_assert!(now >= due, "ended {} ms early", due - now);
+        prop_assert!(now - due < 1.0, "overshot by {} ms", now - due);
+    }
+}
