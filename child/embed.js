@@ -14,15 +14,31 @@
  * must come from that origin and from the widget's iframe; all traffic after
  * the handshake goes over a private MessagePort. Nothing is ever posted with
  * target origin "*". Wire format: see PROTOCOL.md.
+ *
+ * Several one-tag embeds on one page (the same widget or others) each get
+ * their own handle: crossframe.widgets lists them in order, crossframe.widget
+ * is the first.
  */
 (() => {
   "use strict";
   const VERSION = 1;
   const MAX_LEN = 4 * 1024 * 1024;
-  const script = document.currentScript;
-  const base = script && script.src ? new URL("./", script.src).href : null;
+  /** The longest delay a browser timer holds (2^31 - 1 ms, ~24.8 days); longer waits re-arm. */
+  const MAX_TIMER = 2 ** 31 - 1;
+  /** At most this many of the widget's calls are answered at once; more are answered "busy". */
+  const MAX_ANSWERING = 1000;
 
-  /** A failed call or connection: `code` is timeout, disconnected, remote, not-connected, refused, version or encode. */
+  // This script's own element and URL, read through the prototypes' getters:
+  // markup can shadow document.currentScript (an <img name="currentScript">,
+  // a <form> or <iframe> of that name: DOM clobbering), never these getters.
+  const getter = (proto, name) => Object.getOwnPropertyDescriptor(proto, name).get;
+  const current = getter(Document.prototype, "currentScript").call(document);
+  const script = current instanceof HTMLScriptElement ? current : null;
+  const src = script ? getter(HTMLScriptElement.prototype, "src").call(script) : "";
+  const base = src ? new URL("./", src).href : null;
+  const dataset = (name) => (script ? Element.prototype.getAttribute.call(script, name) : null);
+
+  /** A failed call or connection: `code` is timeout, disconnected, remote, not-connected, refused, version, encode or invalid. */
   class CrossframeError extends Error {
     constructor(code, message) {
       super(message);
@@ -49,6 +65,36 @@
 
   const utf8 = new TextDecoder();
 
+  /** Calls `fn` after `ms` milliseconds, however long (past MAX_TIMER it re-arms); returns a cancel function. */
+  function later(ms, fn) {
+    const due = performance.now() + ms;
+    let timer;
+    const arm = () => {
+      const left = due - performance.now();
+      timer = left > MAX_TIMER ? setTimeout(arm, MAX_TIMER) : setTimeout(fn, Math.max(left, 0));
+    };
+    if (ms !== Infinity) arm();
+    return () => clearTimeout(timer);
+  }
+
+  /** A call's timeout: a number of milliseconds > 0 (Infinity: never), or the default. */
+  function callTimeout(value, fallback) {
+    if (value === undefined || value === null) return fallback;
+    if (typeof value !== "number" || !(value > 0)) {
+      throw new CrossframeError("invalid", `timeout must be a number of milliseconds above 0, not ${String(value)}`);
+    }
+    return value;
+  }
+
+  /** An error's text for the peer, whatever was thrown. */
+  function describe(error) {
+    try {
+      return String(error && error.message !== undefined ? error.message : error);
+    } catch {
+      return "the page's onRequest failed";
+    }
+  }
+
   /** Parses an envelope; returns null for anything that is not one. */
   function decode(data) {
     // On the port, long envelopes come as UTF-8 bytes (PROTOCOL.md).
@@ -65,13 +111,20 @@
   }
 
   function embed(options = {}) {
-    const url = new URL(options.url || base || "", location.href).href;
+    if (!options.url && !base) {
+      // Never fall back to the page's own URL or anything else: say why.
+      throw new CrossframeError(
+        "invalid",
+        "crossframe: no widget URL: load embed.js with a <script src> tag, or pass { url } to embed()",
+      );
+    }
+    const url = new URL(options.url || base, location.href).href;
     const origin = new URL(url).origin;
     if (origin === "null") throw new CrossframeError("refused", `cannot embed ${url}: it has no origin`);
     const container =
       typeof options.container === "string" ? document.querySelector(options.container) : options.container;
     if (!container) throw new Error(`crossframe: no container ${options.container}`);
-    const timeout = options.timeout || 5000;
+    const timeout = callTimeout(options.timeout, 5000);
 
     const iframe = document.createElement("iframe");
     iframe.src = url;
@@ -81,6 +134,7 @@
     let port = null;
     let session = 0;
     let nextId = 1;
+    let answering = 0;
     const pending = new Map();
     let settle = null;
 
@@ -102,19 +156,20 @@
           return Promise.reject(new CrossframeError("not-connected", "not connected"));
         }
         let text;
+        let wait;
         const id = nextId++;
         try {
+          wait = callTimeout(callOptions.timeout, timeout);
           text = encodeBody("request", { id, body: request });
         } catch (error) {
           return Promise.reject(error);
         }
-        const wait = callOptions.timeout || timeout;
         return new Promise((resolve, reject) => {
-          const timer = setTimeout(() => {
+          const cancel = later(wait, () => {
             pending.delete(id);
             reject(new CrossframeError("timeout", `no answer within ${wait} ms`));
-          }, wait);
-          pending.set(id, { resolve, reject, timer });
+          });
+          pending.set(id, { resolve, reject, cancel });
           port.postMessage(text);
         });
       },
@@ -148,7 +203,7 @@
       port = null;
       const error = new CrossframeError(code, message);
       for (const [, call] of pending) {
-        clearTimeout(call.timer);
+        call.cancel();
         call.reject(new CrossframeError("disconnected", `disconnected: ${message}`));
       }
       pending.clear();
@@ -215,8 +270,10 @@
           const call = pending.get(envelope.id);
           if (!call) return;
           pending.delete(envelope.id);
-          clearTimeout(call.timer);
-          if ("error" in envelope) call.reject(new CrossframeError("remote", envelope.error));
+          call.cancel();
+          if (Object.prototype.hasOwnProperty.call(envelope, "error")) {
+            call.reject(new CrossframeError("remote", String(envelope.error)));
+          }
           else call.resolve(envelope.body);
           break;
         }
@@ -248,16 +305,30 @@
       port.postMessage(encode("ping"));
     }
 
+    /**
+     * Answers the widget's call `id` exactly once, on the port it came on:
+     * onRequest's value, or an error saying why not (no handler, it threw or
+     * returned nothing, its value cannot travel as JSON, too many at once).
+     */
     async function answer(id, request) {
       const answeringPort = port;
       let reply;
-      try {
-        if (!widget.onRequest) throw new Error("this page answers no calls");
-        reply = { id, body: await widget.onRequest(request) };
-      } catch (error) {
-        reply = { id, error: String(error && error.message ? error.message : error) };
+      if (answering >= MAX_ANSWERING) {
+        reply = encode("response", { id, error: `busy: ${MAX_ANSWERING} calls are being answered` });
+      } else {
+        answering += 1;
+        try {
+          if (!widget.onRequest) throw new Error("this page answers no calls");
+          const body = await widget.onRequest(request);
+          if (body === undefined) throw new Error("the page's onRequest returned nothing");
+          reply = encodeBody("response", { id, body });
+        } catch (error) {
+          reply = encode("response", { id, error: describe(error) });
+        } finally {
+          answering -= 1;
+        }
       }
-      if (answeringPort === port && port) port.postMessage(encode("response", reply));
+      if (answeringPort === port && port) port.postMessage(reply);
     }
 
     // Leaving the page (it may go into the back/forward cache): say bye and
@@ -288,11 +359,22 @@
     return widget;
   }
 
-  window.crossframe = { embed, CrossframeError, PROTOCOL_VERSION: VERSION };
-  const selector = script && script.dataset.crossframeContainer;
+  // One `crossframe` for the page, shared by every embed.js on it: the first
+  // creates it (an own property of window, which no named element shadows),
+  // the others add their widgets to it. Markup cannot forge the mark.
+  const MARK = Symbol.for("crossframe embed.js");
+  const found = Object.getOwnPropertyDescriptor(window, "crossframe");
+  const shared =
+    found && found.value && found.value[MARK]
+      ? found.value
+      : { embed, CrossframeError, PROTOCOL_VERSION: VERSION, widget: null, widgets: [], [MARK]: true };
+  window.crossframe = shared;
+  const selector = dataset("data-crossframe-container");
   if (selector) {
     const start = () => {
-      window.crossframe.widget = embed({ container: selector });
+      const widget = embed({ container: selector });
+      shared.widgets.push(widget);
+      if (!shared.widget) shared.widget = widget;
     };
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
     else start();

@@ -31,6 +31,6 @@ export const SITES = {
   // serve.mjs's per-site response headers.
   serveEnv: {
     E2E_SITE_HEADERS: JSON.stringify({ [guarded.slice(7)]: guardedHeaders }),
-    E2E_FIXTURE_VARS: JSON.stringify({ CHILD_URL: `${child}/` }),
+    E2E_FIXTURE_VARS: JSON.stringify({ CHILD_URL: `${child}/`, THIRD_URL: `${third}/` }),
   },
 };
