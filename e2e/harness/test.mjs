@@ -47,12 +47,6 @@ export class ConsoleLog {
   }
 }
 
-/** The URLs the test server was asked for since `ConsoleLog`-style mark `since`. */
-export async function requestsSince(since) {
-  const { requests, next } = await (await fetch(`${CONTROL}/requests?since=${since}`)).json();
-  return { requests, next };
-}
-
 /** A free TCP port on loopback. */
 function freePort() {
   return new Promise((ok, fail) => {

@@ -6,7 +6,7 @@
 // the Yew host and the widget inside it, and embed.js in a plain page.
 import { afterEach } from "node:test";
 import { SITES } from "./sites.js";
-import { CONNECTED, deployWidgetConfig, expect, openHost, openPlainPage, test } from "./helpers.js";
+import { CONNECTED, deployWidgetConfig, expect, openConnectedPlainPage, openHost, test } from "./helpers.js";
 
 afterEach(() => deployWidgetConfig(null));
 
@@ -80,9 +80,7 @@ test("the host page and its widget, restored by Back, reconnect by themselves; c
 test("embed.js in a plain page, restored by Back, reconnects by itself; its pending call failed when the page was left", async ({
   page,
 }) => {
-  deployWidgetConfig({ allowedHosts: [SITES.third.origin] });
-  const child = await openPlainPage(page);
-  await page.waitForFunction(() => window.crossframe.widget.state === "connected");
+  const child = await openConnectedPlainPage(page);
   await watchShows(page);
   await page.evaluate(() => {
     window.outcome = null;

@@ -6,7 +6,7 @@
 // onRequest does. (Issue 11, items 1, 2, 5 and 11.)
 import { afterEach } from "node:test";
 import { SITES } from "./sites.js";
-import { deployWidgetConfig, expect, test } from "./helpers.js";
+import { deployWidgetConfig, expect, openConnectedPlainPage, test } from "./helpers.js";
 
 afterEach(() => deployWidgetConfig(null));
 
@@ -73,9 +73,7 @@ test("two one-tag embeds on one page: each has its own handle, and messages neve
 test("a call timeout longer than a browser timer holds (2^31 ms and more, or Infinity) waits for the answer; a bad one is refused", async ({
   page,
 }) => {
-  deployWidgetConfig({ allowedHosts: [THIRD] });
-  await page.goto(`${SITES.third.url}plain.html`);
-  await page.waitForFunction(() => window.crossframe?.widget?.state === "connected");
+  await openConnectedPlainPage(page);
   const call = (request, options) =>
     page.evaluate(
       ({ request, options }) =>
@@ -97,10 +95,7 @@ test("a call timeout longer than a browser timer holds (2^31 ms and more, or Inf
 test("every call the widget makes gets exactly one answer at once, whatever the page's onRequest does", async ({
   page,
 }) => {
-  deployWidgetConfig({ allowedHosts: [THIRD] });
-  await page.goto(`${SITES.third.url}plain.html`);
-  await page.waitForFunction(() => window.crossframe?.widget?.state === "connected");
-  const child = page.frameLocator("#slot iframe");
+  const child = await openConnectedPlainPage(page);
   const notes = child.locator("[data-testid=notes] li");
   const cases = [
     ["returns its answer", "() => ({ Title: document.title })", 'the host\'s title is "a plain page"'],

@@ -30,6 +30,14 @@ export async function openPlainPage(page) {
   return page.frameLocator("#slot iframe");
 }
 
+/** The plain page of `openPlainPage`, on an origin the widget allows (config.json), connected; returns the widget's frame. */
+export async function openConnectedPlainPage(page) {
+  deployWidgetConfig({ allowedHosts: [SITES.third.origin] });
+  const child = await openPlainPage(page);
+  await page.waitForFunction(() => window.crossframe.widget.state === "connected");
+  return child;
+}
+
 /** What the host shows while connected to the widget. */
 export const CONNECTED = `connected to ${SITES.child.origin}`;
 

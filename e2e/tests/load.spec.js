@@ -4,7 +4,15 @@
 // error (none hangs), and the connection comes back.
 import { SITES } from "./sites.js";
 import { afterEach } from "node:test";
-import { CONNECTED, childFrame, deployWidgetConfig, expect, openHost, openPlainPage, test as baseTest } from "./helpers.js";
+import {
+  CONNECTED,
+  childFrame,
+  deployWidgetConfig,
+  expect,
+  openConnectedPlainPage,
+  openHost,
+  test as baseTest,
+} from "./helpers.js";
 
 const BURST = 20_000;
 /** A deadline for a burst to arrive: a bound on a hung page, far beyond what it takes. */
@@ -25,19 +33,11 @@ test("20 000 messages each way between the Yew apps: none lost, order kept", asy
   await expect(page.locator("[data-testid=log] li.received .text").last()).toHaveText("sum: 5");
 });
 
-/** A plain page on the third origin with the widget embedded by embed.js, connected. */
-async function embedded(page) {
-  deployWidgetConfig({ allowedHosts: [SITES.third.origin] });
-  const child = await openPlainPage(page);
-  await page.waitForFunction(() => window.crossframe.widget.state === "connected");
-  return child;
-}
-
 test("20 000 messages each way between embed.js and the widget: none lost, order kept", async ({
   page,
   consoleLines,
 }) => {
-  const child = await embedded(page);
+  const child = await openConnectedPlainPage(page);
   await page.evaluate((n) => {
     window.tally = { received: 0, inOrder: true };
     window.crossframe.widget.onMessage = (message) => {
@@ -58,7 +58,7 @@ test("the widget reloads, then navigates away, during 1 000 pending calls and a 
   page,
   consoleLines,
 }) => {
-  await embedded(page);
+  await openConnectedPlainPage(page);
   const fault = async (how) => {
     // 1 000 calls the widget answers only after 10 minutes (far beyond this
     // test's own deadline: pending by construction), a burst, then the fault.
