@@ -33,9 +33,8 @@ const specs = files.length ? files : readdirSync("tests").filter((f) => f.endsWi
 rmSync("test-results", { recursive: true, force: true });
 mkdirSync("test-results", { recursive: true });
 
-const children = [];
-const stopAll = () => children.forEach((stop) => stop());
-process.on("exit", stopAll);
+let stopServer = () => {};
+process.on("exit", () => stopServer());
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
 
 async function startServer() {
@@ -46,11 +45,11 @@ async function startServer() {
   });
   server.stdout.pipe(log);
   server.stderr.pipe(log);
-  children.push(() => server.kill());
+  stopServer = () => server.kill();
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
-      if ((await fetch(`${SITES.host.origin}/__control/console?since=-1`)).ok) return;
+      if ((await fetch(`${SITES.control}/console?since=-1`)).ok) return;
     } catch {}
     if (server.exitCode !== null) throw new Error(`serve.mjs exited; see test-results/serve.log`);
     if (Date.now() > deadline) throw new Error("serve.mjs did not start within 30 s");
@@ -144,5 +143,5 @@ writeFileSync("test-results/matrix.md", `${lines.join("\n")}\n\n${summary} (${mi
 console.log(`\n\x1b[1mEngine × test matrix\x1b[0m (also in e2e/test-results/matrix.md; failures leave a screenshot and the console there)\n`);
 console.log(lines.join("\n"));
 console.log(`\n${summary} (${minutes} min)`);
-stopAll();
+stopServer();
 process.exit(totals.failed ? 1 : 0);

@@ -29,7 +29,7 @@ import { SITES } from "../tests/sites.js";
 
 export const ENGINE = process.env.E2E_ENGINE ?? "chromium";
 const RESULTS = new URL(`../test-results/${ENGINE}/`, import.meta.url);
-const CONTROL = `${SITES.host.origin}/__control`;
+const CONTROL = SITES.control;
 
 /** The console lines the test server collected (every page it served records its console). */
 export class ConsoleLog {

@@ -7,7 +7,7 @@ import { SITES } from "./sites.js";
 export { ENGINE, expect, test };
 
 const WIDGET_CONFIG = new URL("../../child/dist/config.json", import.meta.url);
-const CONTROL = `${SITES.host.origin}/__control`;
+const CONTROL = SITES.control;
 
 /** Deploys the widget's config.json (no rebuild), or removes it (`null`). */
 export function deployWidgetConfig(config) {

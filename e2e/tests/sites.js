@@ -17,6 +17,8 @@ const runHost = `http://127.0.0.1:${port("E2E_RUN_HOST_PORT", 18090)}`;
 const runChild = `http://localhost:${port("E2E_RUN_CHILD_PORT", 18091)}`;
 
 export const SITES = {
+  // The test server's /__control/ endpoints (control.mjs), answered on every site.
+  control: `${host}/__control`,
   run: { host: { origin: runHost, url: `${runHost}/` }, child: { origin: runChild, url: `${runChild}/` } },
   host: { origin: host, url: `${host}/` },
   child: { origin: child, url: `${child}/` },
