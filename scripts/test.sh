@@ -32,15 +32,15 @@ fi
 stage "2/6 native tests"
 cargo test --workspace
 
-stage "3/6 the hooks in headless Chromium and headless Firefox (wasm-bindgen-test)"
+stage "3/6 the hooks and the Link in headless Chromium and headless Firefox (wasm-bindgen-test)"
 (
   cd crossframe
   echo "-- Chromium" >&2
   env -u GECKODRIVER CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} \
-    cargo test --target wasm32-unknown-unknown --test hook
+    cargo test --target wasm32-unknown-unknown --test hook --test link
   echo "-- Firefox" >&2
   env -u CHROMEDRIVER GECKODRIVER=${GECKODRIVER:-$(command -v geckodriver)} \
-    cargo test --target wasm32-unknown-unknown --test hook
+    cargo test --target wasm32-unknown-unknown --test hook --test link
 )
 
 stage "4/6 release bundles for the end-to-end origins"

@@ -1,9 +1,11 @@
 //! The admission check every incoming message passes, as plain Rust.
 //!
-//! The hook gathers four facts from a `MessageEvent` (origin, whether the
-//! source is the expected window, the data's shape, its length) and asks
-//! [`admit`] whether to deliver it. The checks run cheapest first, so a
-//! message from a wrong origin or window is never copied into wasm or parsed.
+//! The hook gathers two facts from a `MessageEvent` (its origin, and whether
+//! its source is the expected window) and asks [`admit`] whether to deliver
+//! it, handing over a way to read the data rather than the data: the data is
+//! read (its shape, then its length, then its content) only after both checks
+//! passed, so a message from a wrong origin or window is never copied into
+//! wasm or parsed.
 
 use serde::de::DeserializeOwned;
 use thiserror::Error;
@@ -36,6 +38,10 @@ pub enum DropReason {
     /// example a call on the window path, where only the port carries calls).
     #[error("a {0:?} frame is not expected here")]
     UnexpectedKind(&'static str),
+    /// An answer to a call this side is not waiting for: it timed out, was
+    /// cancelled (its future dropped), failed, or was never made.
+    #[error("an answer to call {0}, which is not waiting (timed out, cancelled, or never made)")]
+    UnknownCall(u64),
 }
 
 /// A message that was dropped, with who sent it and why. Passed to
@@ -70,24 +76,28 @@ pub enum Data {
 }
 
 /// Decides whether a message is delivered: origin, then source window, then
-/// size, then envelope and body.
+/// size, then envelope and body. `read_data` is called only once origin and
+/// source passed.
 ///
 /// ```
 /// use crossframe::envelope::Frame;
 /// use crossframe::gate::{admit, Data};
 /// use crossframe::OriginPolicy;
 /// let policy = OriginPolicy::parse("http://localhost:8081").unwrap();
-/// let data = Data::Text(r#"{"crossframe":1,"kind":"message","body":"hi"}"#.into());
+/// let data = || Data::Text(r#"{"crossframe":1,"kind":"message","body":"hi"}"#.into());
 /// let (origin, frame) = admit::<String>(&policy, "http://localhost:8081", true, "the iframe", data, 1024).unwrap();
 /// assert_eq!(origin.as_str(), "http://localhost:8081");
 /// assert_eq!(frame, Frame::Message("hi".into()));
+///
+/// let never_read = || unreachable!("a wrong origin's data is never read");
+/// assert!(admit::<String>(&policy, "https://evil.example", true, "the iframe", never_read, 1024).is_err());
 /// ```
 pub fn admit<T: DeserializeOwned>(
     policy: &OriginPolicy,
     origin: &str,
     from_expected_source: bool,
     expected_source: &'static str,
-    data: Data,
+    read_data: impl FnOnce() -> Data,
     max_len: usize,
 ) -> Result<(Origin, Frame<T>), DropReason> {
     let origin = policy.check(origin)?;
@@ -96,6 +106,23 @@ pub fn admit<T: DeserializeOwned>(
             expected: expected_source,
         });
     }
+    read_frame(read_data(), max_len).map(|frame| (origin, frame))
+}
+
+/// Decodes data that passed the origin and source checks (or came on our
+/// private port): size, then envelope and body.
+///
+/// ```
+/// use crossframe::envelope::{DecodeError, Frame};
+/// use crossframe::gate::{read_frame, Data};
+/// use crossframe::DropReason;
+/// assert_eq!(read_frame::<()>(Data::Text(r#"{"crossframe":1,"kind":"bye"}"#.into()), 1024), Ok(Frame::Bye));
+/// assert_eq!(
+///     read_frame::<()>(Data::LongText(5000), 1024),
+///     Err(DropReason::Decode(DecodeError::TooLarge { len: 5000, max: 1024 }))
+/// );
+/// ```
+pub fn read_frame<T: DeserializeOwned>(data: Data, max_len: usize) -> Result<Frame<T>, DropReason> {
     let text = match data {
         Data::Text(text) => text,
         Data::LongText(len) => {
@@ -103,8 +130,7 @@ pub fn admit<T: DeserializeOwned>(
         }
         Data::Other(kind) => return Err(DecodeError::NotText(kind).into()),
     };
-    let frame = envelope::decode(&text, max_len)?;
-    Ok((origin, frame))
+    Ok(envelope::decode(&text, max_len)?)
 }
 
 #[cfg(test)]
@@ -116,7 +142,7 @@ mod tests {
 
     fn admit_str(origin: &str, source_ok: bool, data: Data) -> Result<Frame<String>, DropReason> {
         let policy = OriginPolicy::parse(PEER).unwrap();
-        admit(&policy, origin, source_ok, "the iframe", data, 1024).map(|(_, frame)| frame)
+        admit(&policy, origin, source_ok, "the iframe", || data, 1024).map(|(_, frame)| frame)
     }
 
     #[test]
@@ -136,6 +162,20 @@ mod tests {
                 "http://evil.example".into()
             )))
         );
+    }
+
+    #[test]
+    fn the_data_of_a_wrong_origin_or_window_is_never_read() {
+        let policy = OriginPolicy::parse(PEER).unwrap();
+        for (origin, source_ok) in [("http://evil.example", true), (PEER, false)] {
+            let read = std::cell::Cell::new(false);
+            let data = || {
+                read.set(true);
+                Data::Text(GOOD.into())
+            };
+            assert!(admit::<String>(&policy, origin, source_ok, "the iframe", data, 1024).is_err());
+            assert!(!read.get(), "{origin}, expected source: {source_ok}");
+        }
     }
 
     #[test]

@@ -28,21 +28,29 @@
 //! ```
 #![deny(missing_docs, missing_debug_implementations)]
 
+mod answering;
+mod api;
+mod calls;
 pub mod connection;
 pub mod envelope;
 pub mod gate;
 mod link;
+mod options;
 mod origin;
 mod peer;
+mod resize;
 pub mod timer;
 mod use_connection;
 mod use_post_message;
 
+pub use api::{Api, Handlers};
 pub use connection::{CallError, ConnectionState, DisconnectReason};
 pub use gate::{DropReason, Dropped};
-pub use link::{Api, ConnectionOptions, Handlers, Link, DEFAULT_CALL_TIMEOUT, MAX_CALLS_IN_FLIGHT};
+pub use link::Link;
+pub use options::{ConnectionOptions, DEFAULT_CALL_TIMEOUT, MAX_CALLS_IN_FLIGHT};
 pub use origin::{Origin, OriginError, OriginPolicy, OriginRejected};
 pub use peer::{Peer, SendError, BINARY_FRAME_MIN_LEN, DROP_LOG_LIMIT_PER_SECOND};
+pub use resize::DEFAULT_MAX_FRAME_HEIGHT;
 pub use use_connection::{use_connection, ConnectionHandle};
 pub use use_post_message::{
     use_post_message, Received, Stats, UsePostMessageHandle, UsePostMessageOptions,

@@ -9,279 +9,42 @@
 //! async code can use a `Link` directly.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::future::Future;
-use std::pin::Pin;
 use std::rc::{Rc, Weak};
 use std::time::Duration;
 
 use futures_channel::oneshot;
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use serde_json::value::RawValue;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageChannel, MessageEvent, MessagePort};
 use yew::Callback;
 
+use crate::answering::Answering;
+use crate::api::{Api, Handlers, RequestHandler};
+use crate::calls::PendingCalls;
 use crate::connection::{CallError, Connection, ConnectionState, Effect, Role};
-use crate::envelope::{self, DecodeError, Frame, DEFAULT_MAX_MESSAGE_LEN};
-use crate::gate::{DropReason, Dropped};
-use crate::origin::{Origin, OriginPolicy};
+use crate::envelope::{self, DecodeError, Frame};
+use crate::gate::{read_frame, DropReason, Dropped};
+use crate::options::{ConnectionOptions, MAX_CALLS_IN_FLIGHT, PING_TIMEOUT};
+use crate::origin::Origin;
 use crate::peer::{
-    announce_targets, classify, classify_port_data, inspect, post, post_hellos, post_on_port,
+    announce_targets, classify_port_data, inspect, is_hello, post, post_hellos, post_on_port,
     post_with_port, report_drop, Peer, SendError,
 };
+use crate::resize::{follow_height, watch_height, HeightWatch};
 use crate::Stats;
-
-/// What one side offers the other: the messages it accepts, and the
-/// requests it answers with which response type.
-///
-/// ```
-/// use serde::{Deserialize, Serialize};
-/// #[derive(Serialize, Deserialize)]
-/// enum WidgetRequest { Location, Add(i32, i32) }
-/// #[derive(Serialize, Deserialize)]
-/// enum WidgetResponse { Location(String), Sum(i32) }
-///
-/// struct Widget;
-/// impl crossframe::Api for Widget {
-///     type Message = String;
-///     type Request = WidgetRequest;
-///     type Response = WidgetResponse;
-/// }
-/// ```
-pub trait Api: 'static {
-    /// Fire-and-forget messages this side accepts.
-    type Message: Serialize + DeserializeOwned + 'static;
-    /// Calls this side answers.
-    type Request: Serialize + DeserializeOwned + 'static;
-    /// The answers to those calls.
-    type Response: Serialize + DeserializeOwned + 'static;
-}
-
-type MessageHandler<L> = Rc<dyn Fn(<L as Api>::Message, &Origin)>;
-type Answer<L> = Pin<Box<dyn Future<Output = Result<<L as Api>::Response, String>>>>;
-type SyncHandler<L> =
-    Rc<dyn Fn(<L as Api>::Request, &Origin) -> Result<<L as Api>::Response, String>>;
-type AsyncHandler<L> = Rc<dyn Fn(<L as Api>::Request, Origin) -> Answer<L>>;
-
-/// Synchronous handlers answer in the same task; asynchronous ones are
-/// spawned and counted against [`MAX_CALLS_IN_FLIGHT`].
-enum RequestHandler<L: Api> {
-    Sync(SyncHandler<L>),
-    Async(AsyncHandler<L>),
-}
-
-impl<L: Api> Clone for RequestHandler<L> {
-    fn clone(&self) -> Self {
-        match self {
-            RequestHandler::Sync(handler) => RequestHandler::Sync(handler.clone()),
-            RequestHandler::Async(handler) => RequestHandler::Async(handler.clone()),
-        }
-    }
-}
-
-/// How this side handles what the peer sends: its messages, and its calls to
-/// our [`Api`]. A call with no handler is answered with an error.
-///
-/// ```
-/// use crossframe::{Api, Handlers};
-/// struct Host;
-/// impl Api for Host { type Message = String; type Request = (); type Response = u32; }
-/// let handlers = Handlers::<Host>::new()
-///     .on_message(|text, origin| web_sys::console::log_1(&format!("{origin}: {text}").into()))
-///     .on_request(|(), _origin| Ok(42));
-/// # let _ = handlers;
-/// ```
-pub struct Handlers<L: Api> {
-    on_message: Option<MessageHandler<L>>,
-    on_request: Option<RequestHandler<L>>,
-}
-
-impl<L: Api> Handlers<L> {
-    /// No handlers: messages are ignored, calls answered with an error.
-    pub fn new() -> Self {
-        Self {
-            on_message: None,
-            on_request: None,
-        }
-    }
-
-    /// Handles each message with the sender's origin.
-    pub fn on_message(mut self, handler: impl Fn(L::Message, &Origin) + 'static) -> Self {
-        self.on_message = Some(Rc::new(handler));
-        self
-    }
-
-    /// Answers each call (with the caller's origin); an `Err` reaches the
-    /// caller as [`CallError::Remote`].
-    pub fn on_request(
-        mut self,
-        handler: impl Fn(L::Request, &Origin) -> Result<L::Response, String> + 'static,
-    ) -> Self {
-        self.on_request = Some(RequestHandler::Sync(Rc::new(handler)));
-        self
-    }
-
-    /// Answers each call asynchronously (after a timer, a fetch…). If the
-    /// connection drops first, the answer is discarded; the caller has
-    /// already been told [`CallError::Disconnected`].
-    ///
-    /// ```
-    /// use crossframe::{Api, Handlers};
-    /// struct Widget;
-    /// impl Api for Widget { type Message = (); type Request = u32; type Response = u32; }
-    /// let handlers = Handlers::<Widget>::new().on_request_async(|millis, _origin| async move {
-    ///     gloo_timers::future::TimeoutFuture::new(millis).await;
-    ///     Ok(millis)
-    /// });
-    /// # let _ = handlers;
-    /// ```
-    pub fn on_request_async<F>(
-        mut self,
-        handler: impl Fn(L::Request, Origin) -> F + 'static,
-    ) -> Self
-    where
-        F: Future<Output = Result<L::Response, String>> + 'static,
-    {
-        self.on_request = Some(RequestHandler::Async(Rc::new(move |request, origin| {
-            Box::pin(handler(request, origin))
-        })));
-        self
-    }
-}
-
-impl<L: Api> Default for Handlers<L> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<L: Api> Clone for Handlers<L> {
-    fn clone(&self) -> Self {
-        Self {
-            on_message: self.on_message.clone(),
-            on_request: self.on_request.clone(),
-        }
-    }
-}
-
-impl<L: Api> std::fmt::Debug for Handlers<L> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Handlers")
-            .field("on_message", &self.on_message.is_some())
-            .field("on_request", &self.on_request.is_some())
-            .finish()
-    }
-}
-
-/// How a [`Link`] finds and checks its peer.
-///
-/// ```
-/// use std::time::Duration;
-/// use crossframe::{ConnectionOptions, Origin, OriginPolicy};
-/// let host = ConnectionOptions::frame(Default::default(), Origin::parse("http://localhost:8081").unwrap())
-///     .call_timeout(Duration::from_secs(2));
-/// let child = ConnectionOptions::parent(OriginPolicy::parse("http://127.0.0.1:8080").unwrap());
-/// assert_eq!(child.call_timeout, crossframe::DEFAULT_CALL_TIMEOUT);
-/// # let _ = host;
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConnectionOptions {
-    /// The peer window (host: the iframe; child: `window.parent`).
-    pub peer: Peer,
-    /// Origins allowed to shake hands with us.
-    pub allowed: OriginPolicy,
-    /// Where the first `hello` goes (host: the child's origin).
-    pub target_origin: Option<Origin>,
-    /// How long a call waits for its answer by default.
-    pub call_timeout: Duration,
-    /// Longer messages are dropped unread.
-    pub max_message_len: usize,
-    /// Called for every dropped message (also logged to the console).
-    pub on_drop: Option<Callback<Dropped>>,
-    /// Child: report the content height to the host; host: set the
-    /// iframe's height to it. On by default.
-    pub auto_resize: bool,
-}
-
-/// At most this many of the peer's calls are answered at once; more are
-/// answered at once with an error ("busy") without running the handler.
-pub const MAX_CALLS_IN_FLIGHT: usize = 1_000;
-
-/// How long the host waits for a `pong` after its iframe loaded a new
-/// document, before it takes the old peer for gone.
-pub const PING_TIMEOUT: Duration = Duration::from_millis(1_000);
-
-/// How long a call waits by default: 5 s.
-pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(5);
-
-impl ConnectionOptions {
-    /// Host side: connect to the child in `iframe`, which must be on `child_origin`.
-    pub fn frame(iframe: yew::NodeRef, child_origin: Origin) -> Self {
-        Self {
-            peer: Peer::Frame(iframe),
-            allowed: OriginPolicy::exact(child_origin.clone()),
-            target_origin: Some(child_origin),
-            call_timeout: DEFAULT_CALL_TIMEOUT,
-            max_message_len: DEFAULT_MAX_MESSAGE_LEN,
-            on_drop: None,
-            auto_resize: true,
-        }
-    }
-
-    /// Child side: connect to `window.parent`, which must be on an allowed origin.
-    pub fn parent(allowed: OriginPolicy) -> Self {
-        Self {
-            peer: Peer::Parent,
-            allowed,
-            target_origin: None,
-            call_timeout: DEFAULT_CALL_TIMEOUT,
-            max_message_len: DEFAULT_MAX_MESSAGE_LEN,
-            on_drop: None,
-            auto_resize: true,
-        }
-    }
-
-    /// Sets the default call timeout.
-    pub fn call_timeout(mut self, timeout: Duration) -> Self {
-        self.call_timeout = timeout;
-        self
-    }
-
-    /// Sets the callback for dropped messages.
-    pub fn on_drop(mut self, callback: Callback<Dropped>) -> Self {
-        self.on_drop = Some(callback);
-        self
-    }
-
-    /// Sets the largest message accepted.
-    pub fn max_message_len(mut self, len: usize) -> Self {
-        self.max_message_len = len;
-        self
-    }
-
-    /// Turns height reporting (child) or following (host) on or off.
-    pub fn auto_resize(mut self, on: bool) -> Self {
-        self.auto_resize = on;
-        self
-    }
-}
 
 struct Port {
     port: MessagePort,
     _listener: EventListener,
 }
 
-struct PendingCall<T> {
-    answer: oneshot::Sender<Result<T, CallError>>,
-    /// `Date.now()` after which the call has timed out.
-    deadline: f64,
-    timeout: Duration,
-}
+/// Whoever waits for the answer to one of our calls.
+type Waiter<T> = oneshot::Sender<Result<T, CallError>>;
+/// Where that answer arrives.
+type Answer<T> = oneshot::Receiver<Result<T, CallError>>;
 
 struct Inner<R: Api, L: Api> {
     /// Itself, for listeners that must not keep it alive.
@@ -293,33 +56,21 @@ struct Inner<R: Api, L: Api> {
     port: RefCell<Option<Port>>,
     /// The port that came with a `connect`, until the machine adopts it.
     incoming_port: RefCell<Option<MessagePort>>,
-    calls: RefCell<HashMap<u64, PendingCall<R::Response>>>,
+    calls: RefCell<PendingCalls<Waiter<R::Response>>>,
     listeners: RefCell<Vec<EventListener>>,
     stats: Cell<Stats>,
     /// Child: the content height last measured, and last sent.
     height: Cell<Option<u64>>,
     height_sent: Cell<Option<u64>>,
-    resize_observer: RefCell<Option<ResizeWatch>>,
+    resize_observer: RefCell<Option<HeightWatch>>,
     /// Child: answered a refused parent already.
     refused_sent: Cell<bool>,
-    /// The peer's calls being answered now.
-    in_flight: Cell<usize>,
+    /// The peer's calls being answered now, cancelled when the session ends.
+    answering: RefCell<Answering>,
     /// Host: waiting for a `pong` since the iframe loaded; fires if none comes.
     ping_timer: RefCell<Option<Timeout>>,
     /// One timer for all call deadlines: armed for the earliest (at, timer).
     alarm: RefCell<Option<(f64, Timeout)>>,
-}
-
-/// A `ResizeObserver` on `<html>` and its callback, disconnected on drop.
-struct ResizeWatch {
-    observer: web_sys::ResizeObserver,
-    _callback: Closure<dyn FnMut(js_sys::Array)>,
-}
-
-impl Drop for ResizeWatch {
-    fn drop(&mut self) {
-        self.observer.disconnect();
-    }
 }
 
 /// A connection to the peer window; see the [module docs](self).
@@ -369,19 +120,25 @@ impl<R: Api, L: Api> Link<R, L> {
             machine: RefCell::new(Connection::new(role)),
             port: RefCell::new(None),
             incoming_port: RefCell::new(None),
-            calls: RefCell::new(HashMap::new()),
+            calls: RefCell::new(PendingCalls::default()),
             listeners: RefCell::new(Vec::new()),
             stats: Cell::new(Stats::default()),
             height: Cell::new(None),
             height_sent: Cell::new(None),
             resize_observer: RefCell::new(None),
             refused_sent: Cell::new(false),
-            in_flight: Cell::new(0),
+            answering: RefCell::new(Answering::new(MAX_CALLS_IN_FLIGHT)),
             ping_timer: RefCell::new(None),
             alarm: RefCell::new(None),
         });
         if role == Role::Child && inner.options.borrow().auto_resize {
-            *inner.resize_observer.borrow_mut() = watch_height(Rc::downgrade(&inner));
+            let weak = Rc::downgrade(&inner);
+            *inner.resize_observer.borrow_mut() = watch_height(move |height| {
+                if let Some(inner) = weak.upgrade() {
+                    inner.height.set(Some(height));
+                    inner.report_height();
+                }
+            });
         }
         if let Some(window) = web_sys::window() {
             let weak = Rc::downgrade(&inner);
@@ -473,21 +230,44 @@ impl<R: Api, L: Api> Link<R, L> {
     }
 
     /// Calls the peer; the future ends with its answer or a typed error, at
-    /// the latest when `timeout` has passed.
+    /// the latest when `timeout` has passed. Dropping the future cancels the
+    /// call: it stops counting against
+    /// [`MAX_PENDING_CALLS`](crate::connection::MAX_PENDING_CALLS), and a late
+    /// answer is dropped as one to an unknown call.
     pub fn call_with_timeout(
         &self,
         request: R::Request,
         timeout: Duration,
     ) -> impl Future<Output = Result<R::Response, CallError>> {
-        let receiver = Inner::start_call(&self.inner, &request, timeout);
+        let started = Inner::start_call(&self.inner, &request, timeout);
+        // Made now, not when first polled: a future dropped unpolled cancels too.
+        let cancel_if_dropped = started.as_ref().ok().map(|(id, _)| CancelCall {
+            inner: Rc::downgrade(&self.inner),
+            id: *id,
+        });
         async move {
-            match receiver {
-                Err(error) => Err(error),
-                // A dropped sender means the link itself is gone.
-                Ok(receiver) => receiver.await.unwrap_or(Err(CallError::Disconnected(
-                    crate::DisconnectReason::Closed,
-                ))),
-            }
+            let _cancel_if_dropped = cancel_if_dropped;
+            let (_, receiver) = started?;
+            // A dropped sender means the link itself is gone.
+            receiver.await.unwrap_or(Err(CallError::Disconnected(
+                crate::DisconnectReason::Closed,
+            )))
+        }
+    }
+}
+
+/// Forgets call `id` when its future is dropped before the answer came (a
+/// no-op once it was answered, failed or timed out).
+struct CancelCall<R: Api, L: Api> {
+    inner: Weak<Inner<R, L>>,
+    id: u64,
+}
+
+impl<R: Api, L: Api> Drop for CancelCall<R, L> {
+    fn drop(&mut self) {
+        if let Some(inner) = self.inner.upgrade() {
+            inner.machine.borrow_mut().finish_call(self.id);
+            inner.calls.borrow_mut().take(self.id);
         }
     }
 }
@@ -515,7 +295,7 @@ impl<R: Api, L: Api> Inner<R, L> {
         this: &Rc<Self>,
         request: &R::Request,
         timeout: Duration,
-    ) -> Result<oneshot::Receiver<Result<R::Response, CallError>>, CallError> {
+    ) -> Result<(u64, Answer<R::Response>), CallError> {
         let id = this.machine.borrow_mut().begin_call()?;
         let sent = match this.port.borrow().as_ref() {
             Some(port) => post_on_port(&port.port, &Frame::Request { id, body: request })
@@ -528,16 +308,11 @@ impl<R: Api, L: Api> Inner<R, L> {
         }
         let (answer, receiver) = oneshot::channel();
         let deadline = crate::timer::deadline(js_sys::Date::now(), timeout);
-        this.calls.borrow_mut().insert(
-            id,
-            PendingCall {
-                answer,
-                deadline,
-                timeout,
-            },
-        );
+        this.calls
+            .borrow_mut()
+            .insert(id, answer, deadline, timeout);
         this.arm(deadline);
-        Ok(receiver)
+        Ok((id, receiver))
     }
 
     fn drop_message(&self, dropped: Dropped) {
@@ -575,7 +350,7 @@ impl<R: Api, L: Api> Inner<R, L> {
                     }
                 }
                 if matches!(dropped.reason, DropReason::Origin(_)) {
-                    self.refuse_parent(event, &peer, max_len);
+                    self.refuse_parent(event, &peer);
                 }
                 self.drop_message(dropped);
                 return;
@@ -633,19 +408,11 @@ impl<R: Api, L: Api> Inner<R, L> {
             origin: format!("{origin} (private channel)"),
             reason,
         };
-        let text = match classify_port_data(&event.data(), max_len) {
-            crate::gate::Data::Text(text) => text,
-            crate::gate::Data::LongText(len) => {
-                return self
-                    .drop_message(dropped(DecodeError::TooLarge { len, max: max_len }.into()))
-            }
-            crate::gate::Data::Other(kind) => {
-                return self.drop_message(dropped(DecodeError::NotText(kind).into()))
-            }
-        };
-        let frame = match envelope::decode::<Box<RawValue>>(&text, max_len) {
+        // Our private port: no origin or window to check, the rest of the gate.
+        let data = classify_port_data(&event.data(), max_len);
+        let frame = match read_frame::<Box<RawValue>>(data, max_len) {
             Ok(frame) => frame,
-            Err(error) => return self.drop_message(dropped(error.into())),
+            Err(reason) => return self.drop_message(dropped(reason)),
         };
         let effects = match frame {
             Frame::Ack { session } => self.machine.borrow_mut().ack(session),
@@ -662,7 +429,7 @@ impl<R: Api, L: Api> Inner<R, L> {
             }
             Frame::Message(raw) => return self.deliver_message(&raw, &origin),
             Frame::Request { id, body } => return self.answer(id, &body, origin),
-            Frame::Response { id, result } => return self.resolve(id, result),
+            Frame::Response { id, result } => return self.resolve(id, result, &origin),
             Frame::Resize { height } => {
                 self.delivered();
                 return self.follow_height(height);
@@ -715,19 +482,9 @@ impl<R: Api, L: Api> Inner<R, L> {
     fn expire(&self) {
         self.alarm.borrow_mut().take();
         let now = js_sys::Date::now();
-        let (due, next): (Vec<_>, Option<f64>) = {
+        let (due, next) = {
             let calls = self.calls.borrow();
-            let due = calls
-                .iter()
-                .filter(|(_, call)| call.deadline <= now)
-                .map(|(id, call)| (*id, call.timeout))
-                .collect();
-            let next = calls
-                .values()
-                .map(|call| call.deadline)
-                .filter(|deadline| *deadline > now)
-                .reduce(f64::min);
-            (due, next)
+            (calls.due(now), calls.next_deadline(now))
         };
         for (id, timeout) in due {
             let effects = self.machine.borrow_mut().timeout(id, timeout);
@@ -752,25 +509,27 @@ impl<R: Api, L: Api> Inner<R, L> {
                 self.respond(id, result);
             }
             Some(RequestHandler::Async(handler)) => {
-                if self.in_flight.get() >= MAX_CALLS_IN_FLIGHT {
+                if self.port.borrow().is_none() {
+                    return;
+                }
+                // The handler runs in a slot of this session: when the
+                // session ends, it is cancelled (dropped) and its slot freed.
+                let started = self
+                    .answering
+                    .borrow_mut()
+                    .start(|| handler(request, origin));
+                let Ok((slot, answer)) = started else {
                     let busy = format!("busy: {MAX_CALLS_IN_FLIGHT} calls in flight");
                     return self.respond(id, Err(busy));
-                }
-                // Answer on the port the request came on, if it is still open then.
-                let Some(port) = self.port.borrow().as_ref().map(|p| p.port.clone()) else {
-                    return;
                 };
-                self.in_flight.set(self.in_flight.get() + 1);
-                let answer = handler(request, origin);
                 let this = self.this.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    let result = answer.await;
-                    let Some(inner) = this.upgrade() else {
+                    // Err: cancelled, the session it belongs to has ended.
+                    let Ok(result) = answer.await else {
                         return;
                     };
-                    inner.in_flight.set(inner.in_flight.get().saturating_sub(1));
-                    let still_open = inner.port.borrow().as_ref().is_some_and(|p| p.port == port);
-                    if still_open {
+                    if let Some(inner) = this.upgrade() {
+                        inner.answering.borrow_mut().finish(slot);
                         inner.respond(id, result);
                     }
                 });
@@ -789,21 +548,23 @@ impl<R: Api, L: Api> Inner<R, L> {
         }
     }
 
-    fn resolve(&self, id: u64, result: Result<Box<RawValue>, String>) {
-        if !self.machine.borrow_mut().finish_call(id) {
-            return; // timed out or failed already
-        }
-        self.delivered();
-        let Some(call) = self.calls.borrow_mut().remove(&id) else {
-            return;
+    fn resolve(&self, id: u64, result: Result<Box<RawValue>, String>, origin: &Origin) {
+        let waiter = self.calls.borrow_mut().take(id);
+        let Some(waiter) = waiter.filter(|_| self.machine.borrow_mut().finish_call(id)) else {
+            // Timed out, failed, cancelled, or never made: say so.
+            return self.drop_message(Dropped {
+                origin: format!("{origin} (private channel)"),
+                reason: DropReason::UnknownCall(id),
+            });
         };
+        self.delivered();
         let outcome = match result {
             Ok(raw) => {
                 envelope::body::<R::Response>(&raw).map_err(|e| CallError::Decode(e.to_string()))
             }
             Err(remote) => Err(CallError::Remote(remote)),
         };
-        let _ = call.answer.send(outcome);
+        let _ = waiter.send(outcome);
     }
 
     fn apply(&self, effects: Vec<Effect>) {
@@ -817,17 +578,13 @@ impl<R: Api, L: Api> Inner<R, L> {
                         let _ = post_on_port::<()>(&port.port, &Frame::Bye);
                     }
                 }
-                Effect::ClosePort => {
-                    if let Some(port) = self.port.borrow_mut().take() {
-                        port.port.close();
-                    }
-                }
+                Effect::ClosePort => self.replace_port(None),
                 Effect::FailCalls(ids, error) => {
                     let mut calls = self.calls.borrow_mut();
-                    let failed: Vec<_> = ids.iter().filter_map(|id| calls.remove(id)).collect();
+                    let failed: Vec<_> = ids.iter().filter_map(|id| calls.take(*id)).collect();
                     drop(calls);
-                    for call in failed {
-                        let _ = call.answer.send(Err(error.clone()));
+                    for waiter in failed {
+                        let _ = waiter.send(Err(error.clone()));
                     }
                 }
                 Effect::State(state) => {
@@ -883,6 +640,16 @@ impl<R: Api, L: Api> Inner<R, L> {
         }
     }
 
+    /// The session's port changes (a new channel, or none): the old one is
+    /// closed, and the answers still running for its session are cancelled.
+    fn replace_port(&self, port: Option<Port>) {
+        let old = std::mem::replace(&mut *self.port.borrow_mut(), port);
+        if let Some(old) = old {
+            old.port.close();
+        }
+        self.answering.borrow_mut().cancel_all();
+    }
+
     fn open_channel(&self, to: &Origin, session: u64) {
         let Some(window) = self.options.borrow().peer.window() else {
             return;
@@ -890,8 +657,7 @@ impl<R: Api, L: Api> Inner<R, L> {
         let Ok(channel) = MessageChannel::new() else {
             return;
         };
-        let port = self.listen_to(channel.port1());
-        *self.port.borrow_mut() = Some(port);
+        self.replace_port(Some(self.listen_to(channel.port1())));
         if let Err(error) = post_with_port(
             &window,
             &Frame::<()>::Connect { session },
@@ -910,7 +676,7 @@ impl<R: Api, L: Api> Inner<R, L> {
         if let Err(error) = post_on_port::<()>(&port.port, &Frame::Ack { session }) {
             web_sys::console::warn_1(&format!("crossframe: ack: {error}").into());
         }
-        *self.port.borrow_mut() = Some(port);
+        self.replace_port(Some(port));
         self.height_sent.set(None);
         self.report_height();
     }
@@ -943,7 +709,7 @@ impl<R: Api, L: Api> Inner<R, L> {
 
     /// Child: a parent on an origin we do not allow said hello. Tell it, once,
     /// at its exact origin, so the embedding page can say why nothing works.
-    fn refuse_parent(&self, event: &MessageEvent, peer: &Peer, max_len: usize) {
+    fn refuse_parent(&self, event: &MessageEvent, peer: &Peer) {
         if *peer != Peer::Parent || self.refused_sent.get() {
             return;
         }
@@ -951,12 +717,10 @@ impl<R: Api, L: Api> Inner<R, L> {
         if !peer.is_source(source.as_ref()) {
             return;
         }
-        let is_hello = matches!(classify(&event.data(), max_len), crate::gate::Data::Text(text)
-            if matches!(envelope::decode::<Box<RawValue>>(&text, max_len), Ok(Frame::Hello)));
         let (Ok(origin), Some(source)) = (Origin::parse(&event.origin()), source) else {
             return;
         };
-        if is_hello && post::<()>(&source, &Frame::Refused, &origin).is_ok() {
+        if is_hello(&event.data()) && post::<()>(&source, &Frame::Refused, &origin).is_ok() {
             self.refused_sent.set(true);
         }
     }
@@ -976,41 +740,15 @@ impl<R: Api, L: Api> Inner<R, L> {
         }
     }
 
-    /// Host: the widget's content is `height` px high; so is its iframe now.
+    /// Host: the widget's content is `height` px high; so is its iframe
+    /// now, up to [`ConnectionOptions::max_frame_height`].
     fn follow_height(&self, height: u64) {
         let options = self.options.borrow();
-        let Peer::Frame(node) = &options.peer else {
+        let (Peer::Frame(node), true) = (&options.peer, options.auto_resize) else {
             return;
         };
-        if !options.auto_resize {
-            return;
-        }
         if let Some(iframe) = node.cast::<web_sys::HtmlElement>() {
-            let _ = iframe
-                .style()
-                .set_property("height", &format!("{height}px"));
+            follow_height(&iframe, height, options.max_frame_height);
         }
     }
-}
-
-/// Child: watches `<html>`'s height and reports it whenever it changes.
-fn watch_height<R: Api, L: Api>(inner: Weak<Inner<R, L>>) -> Option<ResizeWatch> {
-    let root = web_sys::window()?.document()?.document_element()?;
-    let measure = root.clone();
-    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries| {
-        let Some(inner) = inner.upgrade() else {
-            return;
-        };
-        // The content's own height: <html> is as tall as its content unless
-        // the page sets height: 100% on it (then it would follow the iframe).
-        let height = measure.get_bounding_client_rect().height().ceil();
-        inner.height.set(Some(height as u64));
-        inner.report_height();
-    });
-    let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
-    observer.observe(&root);
-    Some(ResizeWatch {
-        observer,
-        _callback: callback,
-    })
 }

@@ -218,7 +218,8 @@ pub(crate) fn inspect<T: DeserializeOwned>(
     let origin = event.origin();
     let source = event.source().map(JsValue::from);
     let is_source = peer.is_source(source.as_ref());
-    let data = classify(&event.data(), max_len);
+    // `event.data` is read only once origin and source passed.
+    let data = || classify(&event.data(), max_len);
     match admit::<T>(policy, &origin, is_source, peer.describe(), data, max_len) {
         Ok((origin, frame)) => Ok(Admitted {
             origin,
@@ -278,6 +279,18 @@ pub(crate) fn classify_port_data(data: &JsValue, max_len: usize) -> Data {
         Ok(text) => Data::Text(text),
         Err(_) => Data::Other("Uint8Array that is not UTF-8".to_owned()),
     }
+}
+
+/// The longest `hello` a refused parent's data is read for: a hello is
+/// about 30 characters; anything longer is not read at all.
+const HELLO_MAX_LEN: usize = 256;
+
+/// Child: whether data from our parent (at an origin we do not allow) is a
+/// `hello`, to answer it `refused`. At most [`HELLO_MAX_LEN`] characters of
+/// it are read.
+pub(crate) fn is_hello(data: &JsValue) -> bool {
+    matches!(classify(data, HELLO_MAX_LEN), Data::Text(text)
+        if matches!(envelope::decode::<serde::de::IgnoredAny>(&text, HELLO_MAX_LEN), Ok(Frame::Hello)))
 }
 
 /// Reads only what admission needs: a string's length before its content.

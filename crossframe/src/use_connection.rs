@@ -8,9 +8,9 @@ use std::time::Duration;
 use yew::prelude::*;
 
 use crate::connection::{CallError, ConnectionState};
-use crate::link::{Api, ConnectionOptions, Handlers, Link};
 use crate::peer::SendError;
 use crate::Stats;
+use crate::{Api, ConnectionOptions, Handlers, Link};
 
 /// What a component holds: the connection's state (it re-renders on every
 /// change), and `send` / `call` to the peer's [`Api`] `R`.

@@ -921,7 +921,7 @@ proptest! {
         }
         let origin_ok = policy.allows(&incoming);
         let result = admit::<AppMsg>(
-            &policy, &incoming, from_expected_source, "the iframe", data, max_len,
+            &policy, &incoming, from_expected_source, "the iframe", || data, max_len,
         );
         match &result {
             Ok((origin, _)) => {

@@ -1,0 +1,124 @@
+//! [`ConnectionOptions`]: how a [`crate::Link`] finds and checks its peer,
+//! and the bounds it keeps.
+
+use std::time::Duration;
+
+use yew::Callback;
+
+use crate::envelope::DEFAULT_MAX_MESSAGE_LEN;
+use crate::gate::Dropped;
+use crate::origin::{Origin, OriginPolicy};
+use crate::peer::Peer;
+use crate::resize::DEFAULT_MAX_FRAME_HEIGHT;
+
+/// How a [`Link`] finds and checks its peer.
+///
+/// ```
+/// use std::time::Duration;
+/// use crossframe::{ConnectionOptions, Origin, OriginPolicy};
+/// let host = ConnectionOptions::frame(Default::default(), Origin::parse("http://localhost:8081").unwrap())
+///     .call_timeout(Duration::from_secs(2));
+/// let child = ConnectionOptions::parent(OriginPolicy::parse("http://127.0.0.1:8080").unwrap());
+/// assert_eq!(child.call_timeout, crossframe::DEFAULT_CALL_TIMEOUT);
+/// # let _ = host;
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectionOptions {
+    /// The peer window (host: the iframe; child: `window.parent`).
+    pub peer: Peer,
+    /// Origins allowed to shake hands with us.
+    pub allowed: OriginPolicy,
+    /// Where the first `hello` goes (host: the child's origin).
+    pub target_origin: Option<Origin>,
+    /// How long a call waits for its answer by default.
+    pub call_timeout: Duration,
+    /// Longer messages are dropped unread.
+    pub max_message_len: usize,
+    /// Called for every dropped message (also logged to the console).
+    pub on_drop: Option<Callback<Dropped>>,
+    /// Child: report the content height to the host; host: set the
+    /// iframe's height to it. On by default.
+    pub auto_resize: bool,
+    /// Host: the tallest the iframe may become, in CSS pixels, whatever
+    /// height the widget reports.
+    pub max_frame_height: u32,
+}
+
+/// At most this many of the peer's calls are answered at once; more are
+/// answered at once with an error ("busy") without running the handler.
+pub const MAX_CALLS_IN_FLIGHT: usize = 1_000;
+
+/// How long the host waits for a `pong` after its iframe loaded a new
+/// document, before it takes the old peer for gone.
+pub const PING_TIMEOUT: Duration = Duration::from_millis(1_000);
+
+/// How long a call waits by default: 5 s.
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl ConnectionOptions {
+    /// Host side: connect to the child in `iframe`, which must be on `child_origin`.
+    pub fn frame(iframe: yew::NodeRef, child_origin: Origin) -> Self {
+        Self {
+            peer: Peer::Frame(iframe),
+            allowed: OriginPolicy::exact(child_origin.clone()),
+            target_origin: Some(child_origin),
+            call_timeout: DEFAULT_CALL_TIMEOUT,
+            max_message_len: DEFAULT_MAX_MESSAGE_LEN,
+            on_drop: None,
+            auto_resize: true,
+            max_frame_height: DEFAULT_MAX_FRAME_HEIGHT,
+        }
+    }
+
+    /// Child side: connect to `window.parent`, which must be on an allowed origin.
+    pub fn parent(allowed: OriginPolicy) -> Self {
+        Self {
+            peer: Peer::Parent,
+            allowed,
+            target_origin: None,
+            call_timeout: DEFAULT_CALL_TIMEOUT,
+            max_message_len: DEFAULT_MAX_MESSAGE_LEN,
+            on_drop: None,
+            auto_resize: true,
+            max_frame_height: DEFAULT_MAX_FRAME_HEIGHT,
+        }
+    }
+
+    /// Sets the default call timeout.
+    pub fn call_timeout(mut self, timeout: Duration) -> Self {
+        self.call_timeout = timeout;
+        self
+    }
+
+    /// Sets the callback for dropped messages.
+    pub fn on_drop(mut self, callback: Callback<Dropped>) -> Self {
+        self.on_drop = Some(callback);
+        self
+    }
+
+    /// Sets the largest message accepted.
+    pub fn max_message_len(mut self, len: usize) -> Self {
+        self.max_message_len = len;
+        self
+    }
+
+    /// Turns height reporting (child) or following (host) on or off.
+    pub fn auto_resize(mut self, on: bool) -> Self {
+        self.auto_resize = on;
+        self
+    }
+
+    /// Host: the tallest the iframe may become (default
+    /// [`DEFAULT_MAX_FRAME_HEIGHT`](crate::DEFAULT_MAX_FRAME_HEIGHT)).
+    ///
+    /// ```
+    /// # use crossframe::{ConnectionOptions, Origin};
+    /// let options = ConnectionOptions::frame(Default::default(), Origin::parse("https://widget.example").unwrap())
+    ///     .max_frame_height(2_000);
+    /// assert_eq!(options.max_frame_height, 2_000);
+    /// ```
+    pub fn max_frame_height(mut self, px: u32) -> Self {
+        self.max_frame_height = px;
+        self
+    }
+}

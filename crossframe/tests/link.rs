@@ -1,0 +1,331 @@
+//! A [`Link`] in a real browser (headless Chromium and Firefox through
+//! wasm-bindgen-test-runner), connected to a scripted peer: a same-origin
+//! `srcdoc` iframe that speaks the protocol from plain JavaScript, so each
+//! test can make the peer do exactly what it needs (answer, stay silent,
+//! flood, reconnect, report a height) and see what the `Link` does.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use crossframe::connection::MAX_PENDING_CALLS;
+use crossframe::{
+    Api, CallError, ConnectionOptions, ConnectionState, DropReason, Dropped, Handlers, Link,
+    Origin, MAX_CALLS_IN_FLIGHT,
+};
+use gloo_timers::future::sleep;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The scripted peer: a child that says hello, adopts each `connect`'s port,
+/// acks it, records every frame it receives, and answers requests when
+/// `fake.mode` is "echo".
+const FAKE_CHILD: &str = r#"<!doctype html><script>
+const enc = (frame) => JSON.stringify(Object.assign({ crossframe: 1 }, frame));
+const fake = (window.fake = { port: null, sessions: 0, received: [], mode: "silent" });
+fake.hello = () => parent.postMessage(enc({ kind: "hello" }), parent.location.origin);
+fake.send = (frame) => fake.port.postMessage(enc(frame));
+fake.count = (kind) => fake.received.filter((f) => f.kind === kind).length;
+addEventListener("message", (event) => {
+  if (event.source !== parent || typeof event.data !== "string") return;
+  const frame = JSON.parse(event.data);
+  if (frame.kind === "hello") fake.hello();
+  if (frame.kind !== "connect") return;
+  if (fake.port) fake.port.close();
+  const port = (fake.port = event.ports[0]);
+  fake.sessions += 1;
+  port.onmessage = (message) => {
+    const text = typeof message.data === "string" ? message.data : new TextDecoder().decode(message.data);
+    const got = JSON.parse(text);
+    fake.received.push(got);
+    if (got.kind === "request" && fake.mode === "echo") fake.send({ kind: "response", id: got.id, body: got.body });
+  };
+  fake.send({ kind: "ack", session: frame.session });
+});
+fake.hello();
+</script>"#;
+
+/// Both sides' API: numbers in, numbers out.
+struct Numbers;
+impl Api for Numbers {
+    type Message = String;
+    type Request = u32;
+    type Response = u32;
+}
+
+#[derive(Properties, PartialEq)]
+struct FrameProps {
+    iframe: NodeRef,
+}
+
+#[component]
+fn Frame(props: &FrameProps) -> Html {
+    html! { <iframe ref={props.iframe.clone()} srcdoc={FAKE_CHILD} /> }
+}
+
+thread_local! {
+    static PAGE_IN_USE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// One test at a time owns the page (their window listeners would see each
+/// other's events).
+struct Page {
+    iframe: NodeRef,
+    _app: yew::AppHandle<Frame>,
+}
+
+impl Drop for Page {
+    fn drop(&mut self) {
+        PAGE_IN_USE.with(|in_use| in_use.set(false));
+    }
+}
+
+impl Page {
+    async fn open() -> Page {
+        wait_until("no other test uses the page", || {
+            !PAGE_IN_USE.with(|in_use| in_use.replace(true))
+        })
+        .await;
+        let document = web_sys::window().unwrap().document().unwrap();
+        let root = document.create_element("div").unwrap();
+        document.body().unwrap().append_child(&root).unwrap();
+        let iframe = NodeRef::default();
+        let props = FrameProps {
+            iframe: iframe.clone(),
+        };
+        let app = yew::Renderer::<Frame>::with_root_and_props(root, props).render();
+        wait_until("the frame is rendered", || iframe.get().is_some()).await;
+        Page { iframe, _app: app }
+    }
+
+    /// Runs `body` (JavaScript, with `fake` in scope) in the peer.
+    fn peer(&self, body: &str) -> JsValue {
+        let window = self
+            .iframe
+            .cast::<web_sys::HtmlIFrameElement>()
+            .and_then(|frame| frame.content_window())
+            .expect("the peer's window");
+        let fake = js_sys::Reflect::get(&window, &"fake".into()).unwrap_or(JsValue::UNDEFINED);
+        if fake.is_undefined() {
+            return JsValue::UNDEFINED;
+        }
+        js_sys::Function::new_with_args("fake", body)
+            .call1(&JsValue::NULL, &fake)
+            .expect("the peer's script runs")
+    }
+
+    fn peer_number(&self, body: &str) -> f64 {
+        self.peer(body).as_f64().unwrap_or(-1.0)
+    }
+
+    /// A host `Link` to the peer, connected.
+    async fn connect(
+        &self,
+        options: impl FnOnce(ConnectionOptions) -> ConnectionOptions,
+        handlers: Handlers<Numbers>,
+    ) -> Link<Numbers, Numbers> {
+        let options = options(ConnectionOptions::frame(self.iframe.clone(), own_origin()));
+        let link = Link::new(options, handlers, None);
+        wait_until("connected", || {
+            matches!(link.state(), ConnectionState::Connected { .. })
+        })
+        .await;
+        link
+    }
+}
+
+fn own_origin() -> Origin {
+    Origin::parse(&web_sys::window().unwrap().location().origin().unwrap()).unwrap()
+}
+
+/// Polls `condition` until it holds; the deadline only bounds a hung test.
+async fn wait_until(what: &str, condition: impl Fn() -> bool) {
+    let deadline = js_sys::Date::now() + 60_000.0;
+    while !condition() {
+        assert!(
+            js_sys::Date::now() < deadline,
+            "timed out waiting until {what}"
+        );
+        sleep(Duration::from_millis(5)).await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn dropping_a_call_future_cancels_the_call() {
+    let page = Page::open().await;
+    let link = page.connect(|o| o, Handlers::new()).await;
+    // More abandoned calls than may ever wait at once, none with a timeout
+    // that would end them.
+    for n in 0..=MAX_PENDING_CALLS as u32 {
+        drop(link.call_with_timeout(n, Duration::MAX));
+    }
+    page.peer("fake.mode = 'echo'");
+    assert_eq!(
+        link.call(7).await,
+        Ok(7),
+        "the abandoned calls hold no place"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_late_answer_to_a_cancelled_call_is_dropped_visibly() {
+    let page = Page::open().await;
+    let dropped = Rc::new(RefCell::new(Vec::<Dropped>::new()));
+    let record = dropped.clone();
+    let link = page
+        .connect(
+            |o| o.on_drop(Callback::from(move |d| record.borrow_mut().push(d))),
+            Handlers::new(),
+        )
+        .await;
+    page.peer("fake.mode = 'echo'");
+    // The answer comes in a later task: the call is cancelled by then.
+    drop(link.call(5));
+    wait_until("the late answer is dropped", || link.stats().dropped == 1).await;
+    let dropped = dropped.borrow();
+    assert!(
+        matches!(dropped[0].reason, DropReason::UnknownCall(_)),
+        "{dropped:?}"
+    );
+    assert_eq!(link.call(6).await, Ok(6));
+}
+
+#[wasm_bindgen_test]
+async fn the_end_of_a_session_cancels_the_peers_running_calls_and_frees_their_slots() {
+    let page = Page::open().await;
+    let running_dropped = Rc::new(Cell::new(0));
+    let counter = running_dropped.clone();
+    // 0: never answers (and counts its drop); anything else: answered at once.
+    let handlers = Handlers::new().on_request_async(move |n: u32, _origin| {
+        let guard = DropCounter(counter.clone());
+        async move {
+            let _guard = guard;
+            if n == 0 {
+                std::future::pending::<()>().await;
+            }
+            Ok(n)
+        }
+    });
+    let _link = page.connect(|o| o, handlers).await;
+    let flood = format!("for (let id = 1; id <= {MAX_CALLS_IN_FLIGHT}; id++) fake.send({{ kind: 'request', id, body: 0 }})");
+    page.peer(&flood);
+    page.peer("fake.send({ kind: 'request', id: 100000, body: 1 })");
+    wait_until("the call past the bound is answered", || {
+        page.peer_number("return fake.count('response')") == 1.0
+    })
+    .await;
+    assert_eq!(
+        page.peer("return fake.received.find((f) => f.kind === 'response').error")
+            .as_string()
+            .as_deref(),
+        Some(&*format!("busy: {MAX_CALLS_IN_FLIGHT} calls in flight")),
+    );
+
+    // The peer starts a new session (as a reload does).
+    page.peer("fake.received = []; fake.hello()");
+    wait_until("a second session", || {
+        page.peer_number("return fake.sessions") >= 2.0
+    })
+    .await;
+    wait_until("the old session's handlers are dropped", || {
+        running_dropped.get() == MAX_CALLS_IN_FLIGHT
+    })
+    .await;
+    page.peer("fake.send({ kind: 'request', id: 1, body: 9 })");
+    wait_until("answered", || {
+        page.peer_number("return fake.count('response')") == 1.0
+    })
+    .await;
+    assert_eq!(
+        page.peer_number("return fake.received.find((f) => f.kind === 'response').body"),
+        9.0
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_iframe_is_never_taller_than_the_bound() {
+    let page = Page::open().await;
+    let _link = page
+        .connect(|o| o.max_frame_height(2_000), Handlers::new())
+        .await;
+    let height = || {
+        page.iframe
+            .cast::<web_sys::HtmlElement>()
+            .and_then(|frame| frame.style().get_property_value("height").ok())
+            .unwrap_or_default()
+    };
+    page.peer("fake.send({ kind: 'resize', height: 640 })");
+    wait_until("the frame follows", || height() == "640px").await;
+    page.peer("fake.send({ kind: 'resize', height: 1e9 })");
+    wait_until("the frame stops at the bound", || height() == "2000px").await;
+}
+
+#[wasm_bindgen_test]
+async fn the_data_of_a_wrong_origin_or_window_is_never_read() {
+    let page = Page::open().await;
+    let link = page.connect(|o| o, Handlers::new()).await;
+    let frame_window = page
+        .iframe
+        .cast::<web_sys::HtmlIFrameElement>()
+        .and_then(|frame| frame.content_window())
+        .expect("the peer's window");
+    // Dispatches a message whose `data` getter counts its reads.
+    let reads = js_sys::Function::new_with_args(
+        "origin, source",
+        "let reads = 0;
+         const event = new MessageEvent('message', { origin, source });
+         Object.defineProperty(event, 'data', { get() { reads++; return 'x'.repeat(1000000); } });
+         dispatchEvent(event);
+         return reads;",
+    );
+    let own = JsValue::from(own_origin().as_str());
+    let evil = JsValue::from("https://evil.example");
+    let count = |origin: &JsValue, source: &JsValue| {
+        reads
+            .call2(&JsValue::NULL, origin, source)
+            .ok()
+            .and_then(|n| n.as_f64())
+    };
+    let own_window = JsValue::from(web_sys::window().unwrap());
+    let peer_window = JsValue::from(frame_window);
+    assert_eq!(count(&evil, &peer_window), Some(0.0), "wrong origin");
+    assert_eq!(
+        count(&own, &own_window),
+        Some(0.0),
+        "right origin, wrong window"
+    );
+    assert!(
+        count(&own, &peer_window) >= Some(1.0),
+        "the peer's own message is read"
+    );
+    assert_eq!(
+        link.stats().dropped,
+        3,
+        "all three dropped, with their reasons"
+    );
+}
+
+/// Counts the drops of the futures it lives in.
+struct DropCounter(Rc<Cell<usize>>);
+impl Drop for DropCounter {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() + 1);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn unmounting_fails_pending_calls_at_once() {
+    let page = Page::open().await;
+    let link = page.connect(|o| o, Handlers::new()).await;
+    let call = link.call_with_timeout(1, Duration::MAX);
+    drop(link);
+    assert!(matches!(call.await, Err(CallError::Disconnected(_))));
+    wait_until("the peer is told", || {
+        page.peer_number("return fake.count('bye')") == 1.0
+    })
+    .await;
+}
