@@ -191,6 +191,6 @@ check /missing-0123456789abcdef.js 404 text/html - -
 
 echo
 if [ "$failures" -ne 0 ]; then
-  fail "$failures wrong header(s) in $checked responses: $conf does not send what README.md ("Static release bundles") and SECURITY.md promise"
+  fail "$failures wrong header(s) in $checked responses: $conf does not send what README.md (Static release bundles) and SECURITY.md promise"
 fi
 echo "check-nginx: all headers right in $checked responses ($conf)"
