@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (wasm32 target, trunk,
 # wasm-bindgen-cli, wasm-opt, Chromium, Firefox ESR, WebKitGTK's driver, Xvfb,
-# geckodriver, the e2e runner's npm packages), then
+# geckodriver, nginx, curl, the e2e runner's npm packages), then
 #   1. formatting and clippy (native and wasm32)
 #   2. native tests: origin policy, envelope codec, admission gate, state machine, doctests, properties
 #   3. the hooks in headless Chromium and headless Firefox (wasm-bindgen-test)
 #   4. release bundles of both apps (trunk build --release)
-#   5. end to end in Chromium, Firefox and WebKit: both apps on two sites plus
+#   5. deploy/nginx.conf served over those bundles by nginx on loopback: the
+#      headers of every kind of file on both sites (scripts/check-nginx.sh)
+#   6. end to end in Chromium, Firefox and WebKit: both apps on two sites plus
 #      a third origin, embed.js in a plain page, hostile pages, load, Back/Forward,
 #      and the README's run command itself (trunk serve); ends with the
 #      engine x test matrix
-#   6. the benchmark in quick mode (proves it still runs; no timing is asserted)
+#   7. the benchmark in quick mode (proves it still runs; no timing is asserted)
 #
 #   CROSSFRAME_SKIP_LINT=1          skip stage 1 (for quick local runs)
 #   E2E_ENGINES=firefox,webkit      run the end-to-end stage in these engines only
@@ -18,21 +20,22 @@ source "$(dirname "$0")/tools.sh"
 _steps=7
 ensure_rust_tools
 ensure_browsers
+ensure_nginx
 cd "$CROSSFRAME_ROOT"
 
 stage() { printf '\n\033[1m==> %s\033[0m (%s)\n' "$*" "$(date +%T)" >&2; }
 
 if [ "${CROSSFRAME_SKIP_LINT:-0}" != 1 ]; then
-  stage "1/6 formatting and clippy (native and wasm32)"
+  stage "1/7 formatting and clippy (native and wasm32)"
   cargo fmt --all -- --check
   cargo clippy --workspace --all-targets --quiet -- -D warnings
   cargo clippy --workspace --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings
 fi
 
-stage "2/6 native tests"
+stage "2/7 native tests"
 cargo test --workspace
 
-stage "3/6 the hooks and the Link in headless Chromium and headless Firefox (wasm-bindgen-test)"
+stage "3/7 the hooks and the Link in headless Chromium and headless Firefox (wasm-bindgen-test)"
 (
   cd crossframe
   echo "-- Chromium" >&2
@@ -43,7 +46,7 @@ stage "3/6 the hooks and the Link in headless Chromium and headless Firefox (was
     cargo test --target wasm32-unknown-unknown --test hook --test link
 )
 
-stage "4/6 release bundles for the end-to-end origins"
+stage "4/7 release bundles (for the nginx check and the end-to-end origins)"
 E2E_HOST_PORT=${E2E_HOST_PORT:-18080}
 E2E_CHILD_PORT=${E2E_CHILD_PORT:-18081}
 E2E_THIRD_PORT=${E2E_THIRD_PORT:-18082}
@@ -52,7 +55,10 @@ CROSSFRAME_CHILD_URL="http://localhost:$E2E_CHILD_PORT/" \
   CROSSFRAME_HOST_ORIGINS="http://127.0.0.1:$E2E_HOST_PORT" \
   "$CROSSFRAME_ROOT/scripts/build.sh"
 
-stage "5/6 end to end in ${E2E_ENGINES:-chromium,firefox,webkit} (host 127.0.0.1, child localhost, third origin)"
+stage "5/7 deploy/nginx.conf: nginx serves the release bundles, the headers of each kind of file"
+"$CROSSFRAME_ROOT/scripts/check-nginx.sh"
+
+stage "6/7 end to end in ${E2E_ENGINES:-chromium,firefox,webkit} (host 127.0.0.1, child localhost, third origin)"
 cd e2e
 if [ ! -d node_modules/expect ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "installing the end-to-end runner's packages from package-lock.json" >&2
@@ -61,7 +67,7 @@ fi
 node run.mjs
 cd "$CROSSFRAME_ROOT"
 
-stage "6/6 the benchmark, quick mode (a smoke run: the figures are not checked)"
+stage "7/7 the benchmark, quick mode (a smoke run: the figures are not checked)"
 bench/run.sh --quick
 
 stage "done: the end-to-end engine x test matrix"

@@ -120,3 +120,19 @@ ensure_browsers() {
       cargo install --quiet --locked "geckodriver@$GECKODRIVER_VERSION" --root "$CROSSFRAME_TOOLS"
   fi
 }
+
+# nginx, for scripts/check-nginx.sh: it serves the release bundles with
+# deploy/nginx.conf and checks the headers with curl (Debian packages).
+ensure_nginx() {
+  step "nginx and curl (Debian packages: scripts/check-nginx.sh serves the bundles with deploy/nginx.conf)"
+  local missing=()
+  [ -x "${NGINX:-/usr/sbin/nginx}" ] || missing+=(nginx)
+  command -v curl >/dev/null || missing+=(curl)
+  if [ ${#missing[@]} -eq 0 ]; then
+    echo "        present: $("${NGINX:-/usr/sbin/nginx}" -v 2>&1); $(curl --version | head -1 | cut -d' ' -f1-2)" >&2
+  else
+    echo "        apt-get update, then installing ${missing[*]} (under a minute)" >&2
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >&2
+  fi
+}
