@@ -3,6 +3,10 @@
 //   node serve.mjs 127.0.0.1:18080=../dist localhost:18081=../child/dist+/__e2e=fixtures ...
 //
 // Each argument is HOST:PORT=DIR, optionally followed by +/PREFIX=DIR mounts.
+// A mount written +/PREFIX=DIR|FILE answers any path under /PREFIX that DIR
+// does not have with FILE, as a server that serves the app at every path
+// does (a single-page-app fallback): +/u=uploads|../child/dist/index.html
+// serves the widget's page at /u/evil/ and users' files beside it.
 // An optional first argument --isolated adds COOP same-origin, COEP require-corp
 // and CORP cross-origin to every response (404s too), so the pages are
 // cross-origin isolated and performance.now() has 5 µs steps (the benchmark).
@@ -42,8 +46,9 @@ function parseSite(arg) {
     port: Number(address.slice(colon + 1)),
     mounts: [
       ...mounts.map((m) => {
-        const [prefix, dir] = m.split("=");
-        return { prefix, dir: resolve(dir) };
+        const [prefix, target] = m.split("=");
+        const [dir, fallback] = target.split("|");
+        return { prefix, dir: resolve(dir), fallback: fallback && resolve(fallback) };
       }),
       { prefix: "", dir: resolve(root) },
     ],
@@ -51,7 +56,7 @@ function parseSite(arg) {
 }
 
 async function findFile(mounts, pathname) {
-  for (const { prefix, dir } of mounts) {
+  for (const { prefix, dir, fallback } of mounts) {
     if (prefix && pathname !== prefix && !pathname.startsWith(prefix + "/")) continue;
     let file = resolve(join(dir, decodeURIComponent(pathname.slice(prefix.length))));
     if (file !== dir && !file.startsWith(dir + sep)) return null;
@@ -59,6 +64,7 @@ async function findFile(mounts, pathname) {
       if ((await stat(file)).isDirectory()) file = join(file, "index.html");
       return { file, body: await readFile(file) };
     } catch {
+      if (fallback) return { file: fallback, body: await readFile(fallback) };
       if (prefix) return null;
     }
   }

@@ -3,13 +3,28 @@
 #   dist/        the host page
 #   child/dist/  the child widget
 #
-#   CROSSFRAME_CHILD_URL     where the host loads the widget from (default http://localhost:8081/)
-#   CROSSFRAME_HOST_ORIGINS  which host origins the widget talks to (default http://127.0.0.1:8080)
-#   PUBLIC_URL / CHILD_PUBLIC_URL  the path each bundle is served under (default /)
+#   CROSSFRAME_CHILD_URL     where the host loads the widget from, if dist/config.json is missing
+#   CROSSFRAME_HOST_ORIGINS  which host origins the widget talks to, if child/dist/config.json is missing
+#     Unset, a bundle needs its config.json: without one it shows an error and
+#     talks to no one (the development defaults are for trunk serve only).
+#   PUBLIC_URL / CHILD_PUBLIC_URL  the path each bundle is served under (default /);
+#     absolute (/path/ or https://...): each app reads config.json beside its
+#     own script, whose URL must not depend on the page's path
 source "$(dirname "$0")/tools.sh"
 _steps=4
 ensure_rust_tools
 cd "$CROSSFRAME_ROOT"
+
+for public_url in "${CHILD_PUBLIC_URL:-/}" "${PUBLIC_URL:-/}"; do
+  case "$public_url" in
+    /* | http://* | https://*) ;;
+    *)
+      echo "build.sh: public URL \"$public_url\" is relative: use /path/ or https://host/path/" \
+        "(the apps read config.json beside their script, which must not move with the page's path)" >&2
+      exit 1
+      ;;
+  esac
+done
 
 echo "Building the child widget (release, wasm-opt -Oz)..." >&2
 (cd child && trunk build --release --public-url "${CHILD_PUBLIC_URL:-/}")

@@ -12,18 +12,18 @@
 use std::time::Duration;
 
 use crossframe::{use_connection, CallError, ConnectionOptions, ConnectionState, Handlers, Origin};
-use crossframe_demo_child::config::HostConfig;
+use crossframe_demo_child::config::{load, without_config, HostConfig, RELEASE};
 use crossframe_demo_child::ui::{clock, state_class, use_refused, Log, SendForm, Tally, BURST};
 use crossframe_demo_child::{
     ChildToHost, HostPage, HostRequest, HostResponse, Widget, WidgetRequest, WidgetResponse,
 };
 use yew::prelude::*;
 
-/// Where the child widget is served, fixed at build time.
-const CHILD_URL: &str = match option_env!("CROSSFRAME_CHILD_URL") {
-    Some(url) => url,
-    None => "http://localhost:8081/",
-};
+/// Where the child widget is served, as this build was given it
+/// (`CROSSFRAME_CHILD_URL`), for when no `config.json` is deployed.
+const CHILD_URL: Option<&str> = option_env!("CROSSFRAME_CHILD_URL");
+/// The widget of `scripts/run.sh`, for a development build given no URL.
+const DEVELOPMENT_CHILD_URL: &str = "http://localhost:8081/";
 
 #[derive(Clone, PartialEq)]
 enum Direction {
@@ -78,7 +78,9 @@ fn child_target(child_url: &str) -> Result<(String, Origin), String> {
     Ok((url, origin))
 }
 
-/// Loads the deployed `config.json` (or uses the build's default child URL).
+/// Loads the deployed `config.json` from beside the bundle (or, without one,
+/// the child URL the build was given: a release build given none shows an
+/// error rather than embed the development default).
 #[component]
 fn App() -> Html {
     let child_url = use_state(|| None::<Result<String, String>>);
@@ -86,9 +88,17 @@ fn App() -> Html {
         let child_url = child_url.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                let loaded = crossframe_demo_child::config::load::<HostConfig>()
-                    .await
-                    .map(|config| config.map_or_else(|| CHILD_URL.to_owned(), |c| c.child_url));
+                let loaded = match load::<HostConfig>().await {
+                    Ok(Some(config)) => Ok(config.child_url),
+                    Ok(None) => without_config(
+                        "CROSSFRAME_CHILD_URL",
+                        CHILD_URL,
+                        DEVELOPMENT_CHILD_URL,
+                        RELEASE,
+                    )
+                    .map(str::to_owned),
+                    Err(error) => Err(error),
+                };
                 if let Err(error) = &loaded {
                     web_sys::console::error_1(&format!("crossframe host: {error}").into());
                 }

@@ -3,7 +3,7 @@
 //! location, location, sums, slow answers), and can message and call the host.
 
 use crossframe::{use_connection, ConnectionOptions, ConnectionState, Handlers, OriginPolicy};
-use crossframe_demo_child::config::WidgetConfig;
+use crossframe_demo_child::config::{without_config, WidgetConfig, RELEASE};
 use crossframe_demo_child::ui::{clock, state_class, use_refused, Log, SendForm, Tally, BURST};
 use crossframe_demo_child::{
     ChildToHost, HostPage, HostRequest, HostResponse, HostToChild, Widget, WidgetRequest,
@@ -12,11 +12,9 @@ use crossframe_demo_child::{
 use std::time::Duration;
 use yew::prelude::*;
 
-/// The host origins allowed to talk to this widget, fixed at build time.
-const HOST_ORIGINS: &str = match option_env!("CROSSFRAME_HOST_ORIGINS") {
-    Some(origins) => origins,
-    None => DEFAULT_HOST_ORIGINS,
-};
+/// The host origins this build was given (`CROSSFRAME_HOST_ORIGINS`), for
+/// when no `config.json` is deployed: see `config::without_config`.
+const HOST_ORIGINS: Option<&str> = option_env!("CROSSFRAME_HOST_ORIGINS");
 
 #[derive(Clone, PartialEq)]
 struct Entry {
@@ -33,8 +31,10 @@ fn entry(origin: &str, text: impl Into<String>) -> Entry {
     }
 }
 
-/// Loads the deployed `config.json` (or uses the build's defaults), then
-/// shows the widget. A bad configuration is shown and the widget refuses all
+/// Loads the deployed `config.json` from beside the bundle (or, without one,
+/// the origins the build was given: a release build given none refuses
+/// everything rather than trust the development default), then shows the
+/// widget. A bad configuration is shown and the widget refuses all
 /// messages rather than fall back to anything open.
 #[component]
 fn App() -> Html {
@@ -45,7 +45,13 @@ fn App() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let loaded = match crossframe_demo_child::config::load::<WidgetConfig>().await {
                     Ok(Some(deployed)) => deployed.policy(),
-                    Ok(None) => OriginPolicy::parse(HOST_ORIGINS).map_err(|e| e.to_string()),
+                    Ok(None) => without_config(
+                        "CROSSFRAME_HOST_ORIGINS",
+                        HOST_ORIGINS,
+                        DEFAULT_HOST_ORIGINS,
+                        RELEASE,
+                    )
+                    .and_then(|origins| OriginPolicy::parse(origins).map_err(|e| e.to_string())),
                     Err(error) => Err(error),
                 };
                 if let Err(error) = &loaded {

@@ -16,17 +16,22 @@ const guardedHeaders = { "content-security-policy": `frame-ancestors ${host}` };
 const runHost = `http://127.0.0.1:${port("E2E_RUN_HOST_PORT", 18090)}`;
 const runChild = `http://localhost:${port("E2E_RUN_CHILD_PORT", 18091)}`;
 
+// Files "users" put on the host's and the widget's sites (tests write them),
+// served under /u/ beside the app, which those sites serve at every other
+// path under /u/ as a single-page-app server does.
+const uploads = { host: "test-results/uploads/host", child: "test-results/uploads/child" };
+
 export const SITES = {
   // The test server's /__control/ endpoints (control.mjs), answered on every site.
   control: `${host}/__control`,
   run: { host: { origin: runHost, url: `${runHost}/` }, child: { origin: runChild, url: `${runChild}/` } },
-  host: { origin: host, url: `${host}/` },
-  child: { origin: child, url: `${child}/` },
+  host: { origin: host, url: `${host}/`, uploads: uploads.host },
+  child: { origin: child, url: `${child}/`, uploads: uploads.child },
   third: { origin: third, url: `${third}/` },
   guarded: { origin: guarded, url: `${guarded}/`, headers: guardedHeaders },
   serveArgs: [
-    `${host.slice(7)}=../dist+/__e2e=fixtures`,
-    `${child.slice(7)}=../child/dist+/__e2e=fixtures`,
+    `${host.slice(7)}=../dist+/__e2e=fixtures+/u=${uploads.host}|../dist/index.html`,
+    `${child.slice(7)}=../child/dist+/__e2e=fixtures+/u=${uploads.child}|../child/dist/index.html`,
     `${third.slice(7)}=fixtures`,
     `${guarded.slice(7)}=../child/dist`,
   ],
