@@ -4,7 +4,7 @@
 # geckodriver, nginx, curl, the e2e runner's npm packages), then
 #   1. formatting and clippy (native and wasm32)
 #   2. native tests: origin policy, envelope codec, admission gate, state machine, doctests, properties
-#   3. the hooks in headless Chromium and headless Firefox (wasm-bindgen-test)
+#   3. the hooks and the Link in Chromium, Firefox and WebKit (wasm-bindgen-test)
 #   4. release bundles of both apps (trunk build --release)
 #   5. deploy/nginx.conf served over those bundles by nginx on loopback: the
 #      headers of every kind of file on both sites (scripts/check-nginx.sh)
@@ -35,15 +35,25 @@ fi
 stage "2/7 native tests"
 cargo test --workspace
 
-stage "3/7 the hooks and the Link in headless Chromium and headless Firefox (wasm-bindgen-test)"
+stage "3/7 the hooks and the Link in Chromium, Firefox and WebKit (wasm-bindgen-test)"
 (
   cd crossframe
+  browser_tests() { cargo test --target wasm32-unknown-unknown --test hook --test link; }
   echo "-- Chromium" >&2
-  env -u GECKODRIVER CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} \
-    cargo test --target wasm32-unknown-unknown --test hook --test link
+  (unset GECKODRIVER && export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} && browser_tests)
   echo "-- Firefox" >&2
-  env -u CHROMEDRIVER GECKODRIVER=${GECKODRIVER:-$(command -v geckodriver)} \
-    cargo test --target wasm32-unknown-unknown --test hook --test link
+  (unset CHROMEDRIVER && export GECKODRIVER=${GECKODRIVER:-$(command -v geckodriver)} && browser_tests)
+  # WebKit: the runner's Safari mode against WebKitWebDriver, which starts
+  # MiniBrowser (under Xvfb: it has no headless mode) with the capability
+  # webdriver.json gives it; both only for this run.
+  echo "-- WebKit" >&2
+  port=${WEBKIT_TEST_PORT:-18099}
+  xvfb-run -a /usr/bin/WebKitWebDriver --port="$port" >/dev/null 2>&1 &
+  driver=$!
+  trap 'pkill -P $driver; kill $driver 2>/dev/null; rm -f webdriver.json' EXIT
+  for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/status" >/dev/null && break; sleep 0.1; done
+  echo '{"webkitgtk:browserOptions": {"args": ["--automation"]}}' >webdriver.json
+  (unset CHROMEDRIVER GECKODRIVER && export SAFARIDRIVER_REMOTE="http://127.0.0.1:$port" && browser_tests)
 )
 
 stage "4/7 release bundles (for the nginx check and the end-to-end origins)"
