@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use crossframe::{use_connection, CallError, ConnectionOptions, ConnectionState, Handlers, Origin};
 use crossframe_demo_child::config::{load, without_config, HostConfig, RELEASE};
-use crossframe_demo_child::ui::{clock, state_class, use_refused, Log, SendForm, Tally, BURST};
+use crossframe_demo_child::ui::{
+    clock, shown_text, state_class, use_refused, Log, SendForm, Tally, BURST,
+};
 use crossframe_demo_child::{
     ChildToHost, HostPage, HostRequest, HostResponse, Widget, WidgetRequest, WidgetResponse,
 };
@@ -47,7 +49,7 @@ impl Entry {
             time: clock(),
             direction,
             origin: origin.to_owned(),
-            text: text.into(),
+            text: shown_text(text.into()),
             latency: None,
         }
     }

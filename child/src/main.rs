@@ -4,7 +4,9 @@
 
 use crossframe::{use_connection, ConnectionOptions, ConnectionState, Handlers, OriginPolicy};
 use crossframe_demo_child::config::{without_config, WidgetConfig, RELEASE};
-use crossframe_demo_child::ui::{clock, state_class, use_refused, Log, SendForm, Tally, BURST};
+use crossframe_demo_child::ui::{
+    clock, shown_text, state_class, use_refused, Log, SendForm, Tally, BURST,
+};
 use crossframe_demo_child::{
     ChildToHost, HostPage, HostRequest, HostResponse, HostToChild, Widget, WidgetRequest,
     WidgetResponse, DEFAULT_HOST_ORIGINS,
@@ -27,7 +29,7 @@ fn entry(origin: &str, text: impl Into<String>) -> Entry {
     Entry {
         time: clock(),
         origin: origin.to_owned(),
-        text: text.into(),
+        text: shown_text(text.into()),
     }
 }
 
@@ -90,7 +92,7 @@ fn WidgetView(props: &WidgetProps) -> Html {
     let allowed = props.allowed.clone();
     let config_error = props.config_error.clone();
     let received = use_reducer(Log::<Entry>::default);
-    // "Clear" hides the entries before this index (the log only grows).
+    // "Clear" hides the entries added before this count.
     let shown_from = use_state(|| 0_usize);
     let notes = use_reducer(Log::<String>::default);
     let refused = use_refused();
@@ -199,12 +201,12 @@ fn WidgetView(props: &WidgetProps) -> Html {
                 { "Received " }
                 <button data-testid="clear" onclick={
                     let shown_from = shown_from.clone();
-                    let len = received.entries.len();
-                    move |_| shown_from.set(len)
+                    let total = received.total;
+                    move |_| shown_from.set(total)
                 }>{ "Clear" }</button>
             </h2>
             <ol class="log" data-testid="received">
-                { for received.entries.iter().skip(*shown_from).map(|entry| html! {
+                { for received.since(*shown_from).map(|entry| html! {
                     <li class="received">
                         <time>{ &entry.time }</time>
                         <span class="origin">{ &entry.origin }</span>

@@ -57,27 +57,104 @@ pub fn SendForm(props: &SendFormProps) -> Html {
     }
 }
 
-/// An append-only list of log entries, newest last, for `use_reducer`.
+/// The most entries a [`Log`] keeps: older ones are forgotten, so a peer
+/// that sends without end cannot grow the page without end.
+pub const LOG_LIMIT: usize = 200;
+
+/// The longest text an entry keeps, in characters; the rest is cut and
+/// counted (a peer may send messages of up to 4 Mi characters; 200 entries
+/// of 32 Ki characters stay within a few tens of MB).
+pub const ENTRY_TEXT_LIMIT: usize = 32 * 1024;
+
+/// `text`, cut to [`ENTRY_TEXT_LIMIT`] characters, saying how much was cut.
+pub fn shown_text(text: String) -> String {
+    match text.char_indices().nth(ENTRY_TEXT_LIMIT) {
+        None => text,
+        Some((cut, _)) => {
+            let rest = text[cut..].chars().count();
+            format!("{}… ({rest} more characters)", &text[..cut])
+        }
+    }
+}
+
+/// The latest [`LOG_LIMIT`] log entries, newest last, for `use_reducer`.
 #[derive(Debug, PartialEq)]
 pub struct Log<T> {
-    /// The entries, oldest first.
-    pub entries: Vec<T>,
+    /// The entries kept, oldest first.
+    pub entries: std::collections::VecDeque<T>,
+    /// How many entries were ever added (kept or forgotten).
+    pub total: usize,
 }
 
 impl<T> Default for Log<T> {
     fn default() -> Self {
         Self {
-            entries: Vec::new(),
+            entries: std::collections::VecDeque::new(),
+            total: 0,
         }
+    }
+}
+
+impl<T> Log<T> {
+    /// The kept entries added after the first `from` (for "Clear").
+    pub fn since(&self, from: usize) -> impl Iterator<Item = &T> {
+        let forgotten = self.total - self.entries.len();
+        self.entries.iter().skip(from.saturating_sub(forgotten))
     }
 }
 
 impl<T: Clone> Reducible for Log<T> {
     type Action = T;
     fn reduce(self: std::rc::Rc<Self>, entry: T) -> std::rc::Rc<Self> {
-        let mut entries = self.entries.clone();
-        entries.push(entry);
-        Log { entries }.into()
+        let mut log = std::rc::Rc::unwrap_or_clone(self);
+        if log.entries.len() == LOG_LIMIT {
+            log.entries.pop_front();
+        }
+        log.entries.push_back(entry);
+        log.total += 1;
+        log.into()
+    }
+}
+
+impl<T: Clone> Clone for Log<T> {
+    fn clone(&self) -> Self {
+        Self {
+            entries: self.entries.clone(),
+            total: self.total,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::rc::Rc;
+
+    #[test]
+    fn a_log_keeps_the_latest_entries_only() {
+        let mut log = Rc::new(Log::<usize>::default());
+        for n in 0..20_000 {
+            log = log.reduce(n);
+        }
+        assert_eq!(log.entries.len(), LOG_LIMIT);
+        assert_eq!(log.entries.front(), Some(&(20_000 - LOG_LIMIT)));
+        assert_eq!(log.entries.back(), Some(&19_999));
+        assert_eq!(log.total, 20_000);
+        // "Clear" at 19 990 shows what came after it.
+        assert_eq!(log.since(19_990).count(), 10);
+        assert_eq!(log.since(0).count(), LOG_LIMIT);
+    }
+
+    #[test]
+    fn a_long_text_is_cut_and_says_so() {
+        let text = "你".repeat(4 * 1024 * 1024);
+        let shown = shown_text(text);
+        assert_eq!(
+            shown.chars().count(),
+            ENTRY_TEXT_LIMIT + " (4161536 more characters)".chars().count() + 1
+        );
+        assert!(shown.ends_with("… (4161536 more characters)"));
+        assert_eq!(shown_text("short".to_owned()), "short");
     }
 }
 
