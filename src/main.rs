@@ -230,14 +230,16 @@ fn Connector(props: &ConnectorProps) -> Html {
     let handlers = {
         let log = log.clone();
         let tally = tally.dispatcher();
-        Handlers::<HostPage>::new()
-            .on_message(move |message, origin| match message {
-                ChildToHost::Text(text) => {
-                    log.dispatch(Entry::new(Direction::Received, origin.as_str(), text))
-                }
+        Handlers::<Widget, HostPage>::new()
+            .on_message(move |message, widget| match message {
+                ChildToHost::Text(text) => log.dispatch(Entry::new(
+                    Direction::Received,
+                    widget.origin().as_str(),
+                    text,
+                )),
                 ChildToHost::Tally(seq) => tally.dispatch(seq),
             })
-            .on_request(|HostRequest::Title, _origin| {
+            .on_request(|HostRequest::Title, _widget| {
                 let title = web_sys::window()
                     .and_then(|w| w.document())
                     .map(|d| d.title())

@@ -103,15 +103,15 @@ fn WidgetView(props: &WidgetProps) -> Html {
         let on_tally = tally.dispatcher();
         let on_request = received.dispatcher();
         let location = location.clone();
-        Handlers::<Widget>::new()
-            .on_message(move |message, origin| match message {
-                HostToChild::Text(text) => on_message.dispatch(entry(origin.as_str(), text)),
+        Handlers::<HostPage, Widget>::new()
+            .on_message(move |message, host| match message {
+                HostToChild::Text(text) => on_message.dispatch(entry(host.origin().as_str(), text)),
                 HostToChild::Tally(seq) => on_tally.dispatch(seq),
             })
-            .on_request_async(move |request, origin| {
+            .on_request_async(move |request, host| {
                 let (delay, answer) = match request {
                     WidgetRequest::Greet(text) => {
-                        on_request.dispatch(entry(origin.as_str(), text));
+                        on_request.dispatch(entry(host.origin().as_str(), text));
                         (0, Ok(WidgetResponse::greeting_from(&location)))
                     }
                     WidgetRequest::Location => (0, Ok(WidgetResponse::Location(location.clone()))),

@@ -64,6 +64,21 @@ pub struct Dropped {
     pub reason: DropReason,
 }
 
+/// What came in so far: messages delivered, and messages dropped (each also
+/// logged with its reason and passed to `on_drop`).
+///
+/// ```
+/// let stats = crossframe::Stats::default();
+/// assert_eq!((stats.delivered, stats.dropped), (0, 0));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Messages handed to the app (or, for protocol frames, acted on).
+    pub delivered: u64,
+    /// Messages dropped.
+    pub dropped: u64,
+}
+
 /// The shape of `MessageEvent.data`, as far as admission cares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Data {

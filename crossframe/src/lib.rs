@@ -35,23 +35,29 @@ pub mod connection;
 pub mod envelope;
 pub mod gate;
 mod link;
+mod notify;
 mod options;
 mod origin;
 mod peer;
 mod resize;
 pub mod timer;
+#[cfg(feature = "yew")]
 mod use_connection;
+#[cfg(feature = "yew")]
 mod use_post_message;
 
-pub use api::{Api, Handlers};
+pub use api::{Api, Handlers, Peer};
 pub use connection::{CallError, ConnectionState, DisconnectReason};
-pub use gate::{DropReason, Dropped};
+pub use gate::{DropReason, Dropped, Stats};
 pub use link::Link;
+pub use notify::Notify;
 pub use options::{ConnectionOptions, DEFAULT_CALL_TIMEOUT, MAX_CALLS_IN_FLIGHT};
 pub use origin::{Origin, OriginError, OriginPolicy, OriginRejected};
-pub use peer::{Peer, SendError, BINARY_FRAME_MIN_LEN, DROP_LOG_LIMIT_PER_SECOND};
+pub use peer::{IframeRef, PeerWindow, SendError, BINARY_FRAME_MIN_LEN, DROP_LOG_LIMIT_PER_SECOND};
 pub use resize::DEFAULT_MAX_FRAME_HEIGHT;
+#[cfg(feature = "yew")]
 pub use use_connection::{use_connection, ConnectionHandle};
+#[cfg(feature = "yew")]
 pub use use_post_message::{
-    use_post_message, Received, Stats, UsePostMessageHandle, UsePostMessageOptions,
+    use_post_message, Received, UsePostMessageHandle, UsePostMessageOptions,
 };

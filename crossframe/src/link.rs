@@ -19,22 +19,21 @@ use gloo_timers::callback::Timeout;
 use serde_json::value::RawValue;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageChannel, MessageEvent, MessagePort};
-use yew::Callback;
 
 use crate::answering::Answering;
-use crate::api::{Api, Handlers, RequestHandler};
+use crate::api::{Api, CallFuture, Handlers, Peer, Remote, RequestHandler};
 use crate::calls::PendingCalls;
-use crate::connection::{CallError, Connection, ConnectionState, Effect, Role};
+use crate::connection::{CallError, Connection, ConnectionState, DisconnectReason, Effect, Role};
 use crate::envelope::{self, DecodeError, Frame};
-use crate::gate::{read_frame, DropReason, Dropped};
+use crate::gate::{read_frame, DropReason, Dropped, Stats};
+use crate::notify::Notify;
 use crate::options::{ConnectionOptions, MAX_CALLS_IN_FLIGHT, PING_TIMEOUT};
 use crate::origin::Origin;
 use crate::peer::{
     announce_targets, classify_port_data, inspect, is_hello, post, post_hellos, post_on_port,
-    post_with_port, report_drop, Peer, SendError,
+    post_with_port, report_drop, PeerWindow, SendError,
 };
 use crate::resize::{follow_height, watch_height, HeightWatch};
-use crate::Stats;
 
 struct Port {
     port: MessagePort,
@@ -46,17 +45,17 @@ type Waiter<T> = oneshot::Sender<Result<T, CallError>>;
 /// Where that answer arrives.
 type Answer<T> = oneshot::Receiver<Result<T, CallError>>;
 
-struct Inner<R: Api, L: Api> {
+struct Inner<Theirs: Api, Ours: Api> {
     /// Itself, for listeners that must not keep it alive.
-    this: Weak<Inner<R, L>>,
+    this: Weak<Inner<Theirs, Ours>>,
     options: RefCell<ConnectionOptions>,
-    handlers: RefCell<Handlers<L>>,
-    on_state: RefCell<Option<Callback<ConnectionState>>>,
+    handlers: RefCell<Handlers<Theirs, Ours>>,
+    on_state: RefCell<Option<Notify<ConnectionState>>>,
     machine: RefCell<Connection>,
     port: RefCell<Option<Port>>,
     /// The port that came with a `connect`, until the machine adopts it.
     incoming_port: RefCell<Option<MessagePort>>,
-    calls: RefCell<PendingCalls<Waiter<R::Response>>>,
+    calls: RefCell<PendingCalls<Waiter<Theirs::Response>>>,
     listeners: RefCell<Vec<EventListener>>,
     stats: Cell<Stats>,
     /// Child: the content height last measured, and last sent.
@@ -88,11 +87,11 @@ struct Inner<R: Api, L: Api> {
 /// let answer = link.call(()).await?; // once connected
 /// # Ok(()) }
 /// ```
-pub struct Link<R: Api, L: Api> {
-    inner: Rc<Inner<R, L>>,
+pub struct Link<Theirs: Api, Ours: Api> {
+    inner: Rc<Inner<Theirs, Ours>>,
 }
 
-impl<R: Api, L: Api> std::fmt::Debug for Link<R, L> {
+impl<Theirs: Api, Ours: Api> std::fmt::Debug for Link<Theirs, Ours> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Link")
             .field("state", &self.state())
@@ -101,16 +100,16 @@ impl<R: Api, L: Api> std::fmt::Debug for Link<R, L> {
     }
 }
 
-impl<R: Api, L: Api> Link<R, L> {
+impl<Theirs: Api, Ours: Api> Link<Theirs, Ours> {
     /// Starts listening and says hello. `on_state` hears every state change.
     pub fn new(
         options: ConnectionOptions,
-        handlers: Handlers<L>,
-        on_state: Option<Callback<ConnectionState>>,
+        handlers: Handlers<Theirs, Ours>,
+        on_state: Option<Notify<ConnectionState>>,
     ) -> Self {
         let role = match options.peer {
-            Peer::Frame(_) => Role::Host,
-            Peer::Parent => Role::Child,
+            PeerWindow::Frame(_) => Role::Host,
+            PeerWindow::Parent => Role::Child,
         };
         let inner = Rc::new_cyclic(|this| Inner {
             this: this.clone(),
@@ -177,8 +176,8 @@ impl<R: Api, L: Api> Link<R, L> {
             // Host: a new document in the iframe. Its old one may be gone
             // without a `bye` (cross-site navigation): check the port.
             let iframe = match &inner.options.borrow().peer {
-                Peer::Frame(node) => node.cast::<web_sys::HtmlElement>(),
-                Peer::Parent => None,
+                PeerWindow::Frame(iframe) => iframe.get(),
+                PeerWindow::Parent => None,
             };
             if let Some(iframe) = iframe {
                 let weak = Rc::downgrade(&inner);
@@ -206,7 +205,7 @@ impl<R: Api, L: Api> Link<R, L> {
     }
 
     /// Replaces the handlers (the hook does this on every render).
-    pub fn set_handlers(&self, handlers: Handlers<L>) {
+    pub fn set_handlers(&self, handlers: Handlers<Theirs, Ours>) {
         *self.inner.handlers.borrow_mut() = handlers;
     }
 
@@ -216,17 +215,16 @@ impl<R: Api, L: Api> Link<R, L> {
     }
 
     /// Sends a fire-and-forget message on the private channel.
-    pub fn send(&self, message: &R::Message) -> Result<(), SendError> {
+    pub fn send(&self, message: &Theirs::Message) -> Result<(), SendError> {
         self.inner.send(message)
     }
 
     /// Calls the peer with the default timeout.
     pub fn call(
         &self,
-        request: R::Request,
-    ) -> impl Future<Output = Result<R::Response, CallError>> {
-        let timeout = self.inner.options.borrow().call_timeout;
-        self.call_with_timeout(request, timeout)
+        request: Theirs::Request,
+    ) -> impl Future<Output = Result<Theirs::Response, CallError>> {
+        Inner::call(&self.inner, request, None)
     }
 
     /// Calls the peer; the future ends with its answer or a typed error, at
@@ -236,34 +234,29 @@ impl<R: Api, L: Api> Link<R, L> {
     /// answer is dropped as one to an unknown call.
     pub fn call_with_timeout(
         &self,
-        request: R::Request,
+        request: Theirs::Request,
         timeout: Duration,
-    ) -> impl Future<Output = Result<R::Response, CallError>> {
-        let started = Inner::start_call(&self.inner, &request, timeout);
-        // Made now, not when first polled: a future dropped unpolled cancels too.
-        let cancel_if_dropped = started.as_ref().ok().map(|(id, _)| CancelCall {
-            inner: Rc::downgrade(&self.inner),
-            id: *id,
-        });
-        async move {
-            let _cancel_if_dropped = cancel_if_dropped;
-            let (_, receiver) = started?;
-            // A dropped sender means the link itself is gone.
-            receiver.await.unwrap_or(Err(CallError::Disconnected(
-                crate::DisconnectReason::Closed,
-            )))
+    ) -> impl Future<Output = Result<Theirs::Response, CallError>> {
+        Inner::call(&self.inner, request, Some(timeout))
+    }
+
+    /// The peer as handlers see it, once connected: its origin, `send`, `call`.
+    pub fn peer(&self) -> Option<Peer<Theirs>> {
+        match self.inner.machine.borrow().state() {
+            ConnectionState::Connected { peer } => Some(self.inner.peer_handle(peer.clone())),
+            _ => None,
         }
     }
 }
 
 /// Forgets call `id` when its future is dropped before the answer came (a
 /// no-op once it was answered, failed or timed out).
-struct CancelCall<R: Api, L: Api> {
-    inner: Weak<Inner<R, L>>,
+struct CancelCall<Theirs: Api, Ours: Api> {
+    inner: Weak<Inner<Theirs, Ours>>,
     id: u64,
 }
 
-impl<R: Api, L: Api> Drop for CancelCall<R, L> {
+impl<Theirs: Api, Ours: Api> Drop for CancelCall<Theirs, Ours> {
     fn drop(&mut self) {
         if let Some(inner) = self.inner.upgrade() {
             inner.machine.borrow_mut().finish_call(self.id);
@@ -272,7 +265,7 @@ impl<R: Api, L: Api> Drop for CancelCall<R, L> {
     }
 }
 
-impl<R: Api, L: Api> Drop for Link<R, L> {
+impl<Theirs: Api, Ours: Api> Drop for Link<Theirs, Ours> {
     fn drop(&mut self) {
         let effects = self.inner.machine.borrow_mut().close();
         self.inner.apply(effects);
@@ -281,8 +274,54 @@ impl<R: Api, L: Api> Drop for Link<R, L> {
     }
 }
 
-impl<R: Api, L: Api> Inner<R, L> {
-    fn send(&self, message: &R::Message) -> Result<(), SendError> {
+impl<Theirs: Api, Ours: Api> Remote<Theirs> for Inner<Theirs, Ours> {
+    fn send(&self, message: &Theirs::Message) -> Result<(), SendError> {
+        Inner::send(self, message)
+    }
+
+    fn call(&self, request: Theirs::Request, timeout: Option<Duration>) -> CallFuture<Theirs> {
+        match self.this.upgrade() {
+            Some(this) => Box::pin(Inner::call(&this, request, timeout)),
+            None => Box::pin(std::future::ready(Err(CallError::Disconnected(
+                DisconnectReason::Closed,
+            )))),
+        }
+    }
+}
+
+impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
+    /// The handle handlers get for the peer at `origin`.
+    fn peer_handle(&self, origin: Origin) -> Peer<Theirs> {
+        let this: Weak<dyn Remote<Theirs>> = self.this.clone();
+        Peer::new(origin, this)
+    }
+
+    /// Calls the peer; the future ends with its answer or a typed error, at
+    /// the latest when `timeout` (or the default) has passed. Dropping the
+    /// future cancels the call.
+    fn call(
+        this: &Rc<Self>,
+        request: Theirs::Request,
+        timeout: Option<Duration>,
+    ) -> impl Future<Output = Result<Theirs::Response, CallError>> {
+        let timeout = timeout.unwrap_or_else(|| this.options.borrow().call_timeout);
+        let started = Inner::start_call(this, &request, timeout);
+        // Made now, not when first polled: a future dropped unpolled cancels too.
+        let cancel_if_dropped = started.as_ref().ok().map(|(id, _)| CancelCall {
+            inner: Rc::downgrade(this),
+            id: *id,
+        });
+        async move {
+            let _cancel_if_dropped = cancel_if_dropped;
+            let (_, receiver) = started?;
+            // A dropped sender means the link itself is gone.
+            receiver
+                .await
+                .unwrap_or(Err(CallError::Disconnected(DisconnectReason::Closed)))
+        }
+    }
+
+    fn send(&self, message: &Theirs::Message) -> Result<(), SendError> {
         if !self.machine.borrow().is_connected() {
             return Err(SendError::NotConnected);
         }
@@ -293,9 +332,9 @@ impl<R: Api, L: Api> Inner<R, L> {
 
     fn start_call(
         this: &Rc<Self>,
-        request: &R::Request,
+        request: &Theirs::Request,
         timeout: Duration,
-    ) -> Result<(u64, Answer<R::Response>), CallError> {
+    ) -> Result<(u64, Answer<Theirs::Response>), CallError> {
         let id = this.machine.borrow_mut().begin_call()?;
         let sent = match this.port.borrow().as_ref() {
             Some(port) => post_on_port(&port.port, &Frame::Request { id, body: request })
@@ -441,12 +480,12 @@ impl<R: Api, L: Api> Inner<R, L> {
     }
 
     fn deliver_message(&self, raw: &RawValue, origin: &Origin) {
-        match envelope::body::<L::Message>(raw) {
+        match envelope::body::<Ours::Message>(raw) {
             Ok(message) => {
                 self.delivered();
                 let handler = self.handlers.borrow().on_message.clone();
                 if let Some(handler) = handler {
-                    handler(message, origin);
+                    handler(message, &self.peer_handle(origin.clone()));
                 }
             }
             Err(error) => self.drop_message(Dropped {
@@ -496,7 +535,7 @@ impl<R: Api, L: Api> Inner<R, L> {
     }
 
     fn answer(&self, id: u64, raw: &RawValue, origin: Origin) {
-        let request = match envelope::body::<L::Request>(raw) {
+        let request = match envelope::body::<Ours::Request>(raw) {
             Ok(request) => request,
             Err(error) => return self.respond(id, Err(error.to_string())),
         };
@@ -505,7 +544,7 @@ impl<R: Api, L: Api> Inner<R, L> {
         match handler {
             None => self.respond(id, Err("this side answers no calls".to_owned())),
             Some(RequestHandler::Sync(handler)) => {
-                let result = handler(request, &origin);
+                let result = handler(request, &self.peer_handle(origin));
                 self.respond(id, result);
             }
             Some(RequestHandler::Async(handler)) => {
@@ -517,7 +556,7 @@ impl<R: Api, L: Api> Inner<R, L> {
                 let started = self
                     .answering
                     .borrow_mut()
-                    .start(|| handler(request, origin));
+                    .start(|| handler(request, self.peer_handle(origin)));
                 let Ok((slot, answer)) = started else {
                     let busy = format!("busy: {MAX_CALLS_IN_FLIGHT} calls in flight");
                     return self.respond(id, Err(busy));
@@ -538,7 +577,7 @@ impl<R: Api, L: Api> Inner<R, L> {
     }
 
     /// Posts the answer to call `id` on the current port.
-    fn respond(&self, id: u64, result: Result<L::Response, String>) {
+    fn respond(&self, id: u64, result: Result<Ours::Response, String>) {
         if let Some(port) = self.port.borrow().as_ref() {
             if let Err(error) = post_on_port(&port.port, &Frame::Response { id, result }) {
                 web_sys::console::warn_1(
@@ -559,9 +598,8 @@ impl<R: Api, L: Api> Inner<R, L> {
         };
         self.delivered();
         let outcome = match result {
-            Ok(raw) => {
-                envelope::body::<R::Response>(&raw).map_err(|e| CallError::Decode(e.to_string()))
-            }
+            Ok(raw) => envelope::body::<Theirs::Response>(&raw)
+                .map_err(|e| CallError::Decode(e.to_string())),
             Err(remote) => Err(CallError::Remote(remote)),
         };
         let _ = waiter.send(outcome);
@@ -709,8 +747,8 @@ impl<R: Api, L: Api> Inner<R, L> {
 
     /// Child: a parent on an origin we do not allow said hello. Tell it, once,
     /// at its exact origin, so the embedding page can say why nothing works.
-    fn refuse_parent(&self, event: &MessageEvent, peer: &Peer) {
-        if *peer != Peer::Parent || self.refused_sent.get() {
+    fn refuse_parent(&self, event: &MessageEvent, peer: &PeerWindow) {
+        if *peer != PeerWindow::Parent || self.refused_sent.get() {
             return;
         }
         let source = event.source().map(JsValue::from);
@@ -744,10 +782,10 @@ impl<R: Api, L: Api> Inner<R, L> {
     /// now, up to [`ConnectionOptions::max_frame_height`].
     fn follow_height(&self, height: u64) {
         let options = self.options.borrow();
-        let (Peer::Frame(node), true) = (&options.peer, options.auto_resize) else {
+        let (PeerWindow::Frame(iframe), true) = (&options.peer, options.auto_resize) else {
             return;
         };
-        if let Some(iframe) = node.cast::<web_sys::HtmlElement>() {
+        if let Some(iframe) = iframe.get() {
             follow_height(&iframe, height, options.max_frame_height);
         }
     }

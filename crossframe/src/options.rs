@@ -3,12 +3,11 @@
 
 use std::time::Duration;
 
-use yew::Callback;
-
 use crate::envelope::DEFAULT_MAX_MESSAGE_LEN;
 use crate::gate::Dropped;
+use crate::notify::Notify;
 use crate::origin::{Origin, OriginPolicy};
-use crate::peer::Peer;
+use crate::peer::{IframeRef, PeerWindow};
 use crate::resize::DEFAULT_MAX_FRAME_HEIGHT;
 
 /// How a [`Link`] finds and checks its peer.
@@ -16,7 +15,7 @@ use crate::resize::DEFAULT_MAX_FRAME_HEIGHT;
 /// ```
 /// use std::time::Duration;
 /// use crossframe::{ConnectionOptions, Origin, OriginPolicy};
-/// let host = ConnectionOptions::frame(Default::default(), Origin::parse("http://localhost:8081").unwrap())
+/// let host = ConnectionOptions::frame(yew::NodeRef::default(), Origin::parse("http://localhost:8081").unwrap())
 ///     .call_timeout(Duration::from_secs(2));
 /// let child = ConnectionOptions::parent(OriginPolicy::parse("http://127.0.0.1:8080").unwrap());
 /// assert_eq!(child.call_timeout, crossframe::DEFAULT_CALL_TIMEOUT);
@@ -25,7 +24,7 @@ use crate::resize::DEFAULT_MAX_FRAME_HEIGHT;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionOptions {
     /// The peer window (host: the iframe; child: `window.parent`).
-    pub peer: Peer,
+    pub peer: PeerWindow,
     /// Origins allowed to shake hands with us.
     pub allowed: OriginPolicy,
     /// Where the first `hello` goes (host: the child's origin).
@@ -35,7 +34,7 @@ pub struct ConnectionOptions {
     /// Longer messages are dropped unread.
     pub max_message_len: usize,
     /// Called for every dropped message (also logged to the console).
-    pub on_drop: Option<Callback<Dropped>>,
+    pub on_drop: Option<Notify<Dropped>>,
     /// Child: report the content height to the host; host: set the
     /// iframe's height to it. On by default.
     pub auto_resize: bool,
@@ -57,9 +56,9 @@ pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl ConnectionOptions {
     /// Host side: connect to the child in `iframe`, which must be on `child_origin`.
-    pub fn frame(iframe: yew::NodeRef, child_origin: Origin) -> Self {
+    pub fn frame(iframe: impl Into<IframeRef>, child_origin: Origin) -> Self {
         Self {
-            peer: Peer::Frame(iframe),
+            peer: PeerWindow::Frame(iframe.into()),
             allowed: OriginPolicy::exact(child_origin.clone()),
             target_origin: Some(child_origin),
             call_timeout: DEFAULT_CALL_TIMEOUT,
@@ -73,7 +72,7 @@ impl ConnectionOptions {
     /// Child side: connect to `window.parent`, which must be on an allowed origin.
     pub fn parent(allowed: OriginPolicy) -> Self {
         Self {
-            peer: Peer::Parent,
+            peer: PeerWindow::Parent,
             allowed,
             target_origin: None,
             call_timeout: DEFAULT_CALL_TIMEOUT,
@@ -91,8 +90,8 @@ impl ConnectionOptions {
     }
 
     /// Sets the callback for dropped messages.
-    pub fn on_drop(mut self, callback: Callback<Dropped>) -> Self {
-        self.on_drop = Some(callback);
+    pub fn on_drop(mut self, callback: impl Into<Notify<Dropped>>) -> Self {
+        self.on_drop = Some(callback.into());
         self
     }
 
@@ -113,7 +112,7 @@ impl ConnectionOptions {
     ///
     /// ```
     /// # use crossframe::{ConnectionOptions, Origin};
-    /// let options = ConnectionOptions::frame(Default::default(), Origin::parse("https://widget.example").unwrap())
+    /// let options = ConnectionOptions::frame(yew::NodeRef::default(), Origin::parse("https://widget.example").unwrap())
     ///     .max_frame_height(2_000);
     /// assert_eq!(options.max_frame_height, 2_000);
     /// ```

@@ -1,43 +1,92 @@
-//! The window on the other side, and the one place crossframe posts to it.
+//! The window on the other side ([`PeerWindow`]), and the one place
+//! crossframe posts to it.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use thiserror::Error;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlIFrameElement, MessageEvent, Window};
-use yew::{Callback, NodeRef};
 
 use crate::envelope::{self, EncodeError, Frame};
 use crate::gate::{admit, Data, Dropped};
+use crate::notify::Notify;
 use crate::origin::{Origin, OriginPolicy};
+
+/// Where the host finds its `<iframe>`: the element itself, or (with the
+/// `yew` feature) a `yew::NodeRef` that points at it once rendered.
+///
+/// ```
+/// use crossframe::IframeRef;
+/// let not_yet_rendered = IframeRef::from(yew::NodeRef::default());
+/// assert!(not_yet_rendered.get().is_none());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct IframeRef(IframeSource);
+
+#[derive(Debug, Clone, PartialEq)]
+enum IframeSource {
+    Element(HtmlIFrameElement),
+    #[cfg(feature = "yew")]
+    Node(yew::NodeRef),
+}
+
+impl IframeRef {
+    /// The `<iframe>` element, if there is one now.
+    ///
+    /// ```no_run
+    /// use wasm_bindgen::JsCast;
+    /// let document = web_sys::window().unwrap().document().unwrap();
+    /// let element: web_sys::HtmlIFrameElement = document.create_element("iframe").unwrap().unchecked_into();
+    /// assert!(crossframe::IframeRef::from(element).get().is_some());
+    /// ```
+    pub fn get(&self) -> Option<HtmlIFrameElement> {
+        match &self.0 {
+            IframeSource::Element(element) => Some(element.clone()),
+            #[cfg(feature = "yew")]
+            IframeSource::Node(node) => node.cast::<HtmlIFrameElement>(),
+        }
+    }
+}
+
+impl From<HtmlIFrameElement> for IframeRef {
+    fn from(element: HtmlIFrameElement) -> Self {
+        Self(IframeSource::Element(element))
+    }
+}
+
+#[cfg(feature = "yew")]
+impl From<yew::NodeRef> for IframeRef {
+    fn from(node: yew::NodeRef) -> Self {
+        Self(IframeSource::Node(node))
+    }
+}
 
 /// Which window we talk to.
 ///
 /// ```
-/// use crossframe::Peer;
-/// use yew::NodeRef;
-/// let host_side = Peer::Frame(NodeRef::default()); // the <iframe> we embed
-/// let child_side = Peer::Parent;                   // the page that embeds us
+/// use crossframe::PeerWindow;
+/// let host_side = PeerWindow::Frame(yew::NodeRef::default().into()); // the <iframe> we embed
+/// let child_side = PeerWindow::Parent;                               // the page that embeds us
 /// assert_ne!(host_side, child_side);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub enum Peer {
+pub enum PeerWindow {
     /// The `contentWindow` of this `<iframe>` (the host's view of its child).
-    Frame(NodeRef),
+    Frame(IframeRef),
     /// `window.parent` (the child's view of its host).
     Parent,
 }
 
-impl Peer {
+impl PeerWindow {
     /// The peer's window, if it exists right now (an iframe not yet mounted
     /// has none; a top-level page has no parent other than itself).
     pub(crate) fn window(&self) -> Option<JsValue> {
         match self {
-            Peer::Frame(node) => node
-                .cast::<HtmlIFrameElement>()
+            PeerWindow::Frame(iframe) => iframe
+                .get()
                 .and_then(|frame| frame.content_window())
                 .map(JsValue::from),
-            Peer::Parent => web_sys::window()
+            PeerWindow::Parent => web_sys::window()
                 .and_then(|w| w.parent().ok().flatten())
                 .map(JsValue::from),
         }
@@ -47,7 +96,7 @@ impl Peer {
     /// "parent" is itself: there is nobody to greet).
     pub(crate) fn framed_window(&self) -> Option<JsValue> {
         let window = self.window()?;
-        let unframed = *self == Peer::Parent
+        let unframed = *self == PeerWindow::Parent
             && web_sys::window().is_some_and(|own| JsValue::from(own) == window);
         (!unframed).then_some(window)
     }
@@ -55,8 +104,8 @@ impl Peer {
     /// The expected sender, in words, for drop reasons.
     pub(crate) fn describe(&self) -> &'static str {
         match self {
-            Peer::Frame(_) => "the embedded iframe's window",
-            Peer::Parent => "window.parent",
+            PeerWindow::Frame(_) => "the embedded iframe's window",
+            PeerWindow::Parent => "window.parent",
         }
     }
 
@@ -204,6 +253,7 @@ pub(crate) struct Admitted<T> {
     pub(crate) origin: Origin,
     pub(crate) frame: Frame<T>,
     /// `event.source`: the peer's window, to reply to.
+    #[cfg_attr(not(feature = "yew"), allow(dead_code))]
     pub(crate) source: JsValue,
 }
 
@@ -212,7 +262,7 @@ pub(crate) struct Admitted<T> {
 pub(crate) fn inspect<T: DeserializeOwned>(
     event: &MessageEvent,
     policy: &OriginPolicy,
-    peer: &Peer,
+    peer: &PeerWindow,
     max_len: usize,
 ) -> Result<Admitted<T>, Dropped> {
     let origin = event.origin();
@@ -241,7 +291,7 @@ thread_local! {
 
 /// Logs a dropped message with its reason (rate-limited) and tells `on_drop`
 /// (always).
-pub(crate) fn report_drop(dropped: Dropped, on_drop: Option<&Callback<Dropped>>) {
+pub(crate) fn report_drop(dropped: Dropped, on_drop: Option<&Notify<Dropped>>) {
     let now = js_sys::Date::now();
     DROP_LOG.with(|log| {
         let (mut start, mut logged, mut quiet) = log.get();

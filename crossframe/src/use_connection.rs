@@ -8,18 +8,19 @@ use std::time::Duration;
 use yew::prelude::*;
 
 use crate::connection::{CallError, ConnectionState};
+use crate::gate::Stats;
+use crate::notify::Notify;
 use crate::peer::SendError;
-use crate::Stats;
 use crate::{Api, ConnectionOptions, Handlers, Link};
 
 /// What a component holds: the connection's state (it re-renders on every
-/// change), and `send` / `call` to the peer's [`Api`] `R`.
-pub struct ConnectionHandle<R: Api, L: Api> {
-    link: Rc<RefCell<Option<Link<R, L>>>>,
+/// change), and `send` / `call` to the peer's [`Api`] `Theirs`.
+pub struct ConnectionHandle<Theirs: Api, Ours: Api> {
+    link: Rc<RefCell<Option<Link<Theirs, Ours>>>>,
     state: ConnectionState,
 }
 
-impl<R: Api, L: Api> Clone for ConnectionHandle<R, L> {
+impl<Theirs: Api, Ours: Api> Clone for ConnectionHandle<Theirs, Ours> {
     fn clone(&self) -> Self {
         Self {
             link: self.link.clone(),
@@ -28,13 +29,13 @@ impl<R: Api, L: Api> Clone for ConnectionHandle<R, L> {
     }
 }
 
-impl<R: Api, L: Api> PartialEq for ConnectionHandle<R, L> {
+impl<Theirs: Api, Ours: Api> PartialEq for ConnectionHandle<Theirs, Ours> {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.link, &other.link) && self.state == other.state
     }
 }
 
-impl<R: Api, L: Api> std::fmt::Debug for ConnectionHandle<R, L> {
+impl<Theirs: Api, Ours: Api> std::fmt::Debug for ConnectionHandle<Theirs, Ours> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConnectionHandle")
             .field("state", &self.state)
@@ -42,11 +43,11 @@ impl<R: Api, L: Api> std::fmt::Debug for ConnectionHandle<R, L> {
     }
 }
 
-impl<R: Api, L: Api> ConnectionHandle<R, L> {
+impl<Theirs: Api, Ours: Api> ConnectionHandle<Theirs, Ours> {
     /// The connection's state as of this render.
     ///
     /// ```no_run
-    /// # fn badge<R: crossframe::Api, L: crossframe::Api>(link: crossframe::ConnectionHandle<R, L>) -> String {
+    /// # fn badge<Theirs: crossframe::Api, Ours: crossframe::Api>(link: crossframe::ConnectionHandle<Theirs, Ours>) -> String {
     /// link.state().to_string() // "connecting", "connected to http://localhost:8081", …
     /// # }
     /// ```
@@ -62,7 +63,7 @@ impl<R: Api, L: Api> ConnectionHandle<R, L> {
     /// link.send(&"Hello".to_owned()).ok();
     /// # }
     /// ```
-    pub fn send(&self, message: &R::Message) -> Result<(), SendError> {
+    pub fn send(&self, message: &Theirs::Message) -> Result<(), SendError> {
         match self.link.borrow().as_ref() {
             Some(link) => link.send(message),
             None => Err(SendError::NotConnected),
@@ -86,8 +87,8 @@ impl<R: Api, L: Api> ConnectionHandle<R, L> {
     /// ```
     pub fn call(
         &self,
-        request: R::Request,
-    ) -> impl Future<Output = Result<R::Response, CallError>> {
+        request: Theirs::Request,
+    ) -> impl Future<Output = Result<Theirs::Response, CallError>> {
         let call = self.link.borrow().as_ref().map(|link| link.call(request));
         async move {
             match call {
@@ -100,9 +101,9 @@ impl<R: Api, L: Api> ConnectionHandle<R, L> {
     /// Calls the peer, failing with [`CallError::TimedOut`] after `timeout`.
     pub fn call_with_timeout(
         &self,
-        request: R::Request,
+        request: Theirs::Request,
         timeout: Duration,
-    ) -> impl Future<Output = Result<R::Response, CallError>> {
+    ) -> impl Future<Output = Result<Theirs::Response, CallError>> {
         let call = self
             .link
             .borrow()
@@ -132,8 +133,15 @@ impl<R: Api, L: Api> ConnectionHandle<R, L> {
 /// `NodeRef` is set) and dropped on unmount, which says `bye` to the peer,
 /// closes the port, removes the listeners and fails pending calls.
 ///
-/// `R` is the peer's [`Api`] (what we send and call), `L` ours (what we
-/// handle).
+/// It re-subscribes (a new [`Link`], a new handshake) only when what decides
+/// who the peer is changes: the peer window (for a host, the iframe element
+/// itself: a new `<iframe>` after mount gets a new connection), the allowed
+/// origins, or the target origin. New handlers and the other options (call
+/// timeout, bounds, `on_drop`, auto-resize) take effect on the next message
+/// without reconnecting.
+///
+/// `Theirs` is the peer's [`Api`] (what we send and call), `Ours` ours (what
+/// we handle).
 ///
 /// # Example
 ///
@@ -150,30 +158,42 @@ impl<R: Api, L: Api> ConnectionHandle<R, L> {
 /// fn Embed() -> Html {
 ///     let iframe = use_node_ref();
 ///     let child = Origin::parse("http://localhost:8081").expect("valid origin");
-///     let handlers = Handlers::<Host>::new().on_message(|text, _origin| web_sys::console::log_1(&text.into()));
+///     let handlers = Handlers::<Widget, Host>::new().on_message(|text, _widget| web_sys::console::log_1(&text.into()));
 ///     let link = use_connection::<Widget, Host>(ConnectionOptions::frame(iframe.clone(), child), handlers);
 ///     html! { <><p>{ link.state().to_string() }</p><iframe ref={iframe} src="http://localhost:8081/" /></> }
 /// }
 /// ```
 #[hook]
-pub fn use_connection<R: Api, L: Api>(
+pub fn use_connection<Theirs: Api, Ours: Api>(
     options: ConnectionOptions,
-    handlers: Handlers<L>,
-) -> ConnectionHandle<R, L> {
+    handlers: Handlers<Theirs, Ours>,
+) -> ConnectionHandle<Theirs, Ours> {
     let state = use_state(|| ConnectionState::Connecting);
-    let link = use_mut_ref(|| None::<Link<R, L>>);
+    let link = use_mut_ref(|| None::<Link<Theirs, Ours>>);
+    let subscribed = use_mut_ref(|| None::<Subscription>);
     if let Some(live) = link.borrow().as_ref() {
         live.set_handlers(handlers.clone());
         live.set_options(options.clone());
     }
     {
+        // After every render: a new Link only if the subscription changed.
+        let (link, subscribed, setter) = (link.clone(), subscribed.clone(), state.setter());
+        use_effect(move || {
+            let wanted = Subscription::of(&options);
+            if subscribed.borrow().as_ref() != Some(&wanted) {
+                // Take the old one out first: dropping it emits a last state change.
+                let old = link.borrow_mut().take();
+                drop(old);
+                let on_state = Notify::new(move |state| setter.set(state));
+                *link.borrow_mut() = Some(Link::new(options, handlers, Some(on_state)));
+                *subscribed.borrow_mut() = Some(wanted);
+            }
+        });
+    }
+    {
         let link = link.clone();
-        let setter = state.setter();
         use_effect_with((), move |_| {
-            let on_state = Callback::from(move |state| setter.set(state));
-            *link.borrow_mut() = Some(Link::new(options, handlers, Some(on_state)));
             move || {
-                // Take it out first: dropping it emits a last state change.
                 let live = link.borrow_mut().take();
                 drop(live);
             }
@@ -182,5 +202,27 @@ pub fn use_connection<R: Api, L: Api>(
     ConnectionHandle {
         link,
         state: (*state).clone(),
+    }
+}
+
+/// What decides who the peer is; a change means a new connection.
+#[derive(PartialEq)]
+struct Subscription {
+    /// Host: the iframe element now (`None` before it is rendered); child: `None`.
+    iframe: Option<Option<web_sys::HtmlIFrameElement>>,
+    allowed: crate::OriginPolicy,
+    target_origin: Option<crate::Origin>,
+}
+
+impl Subscription {
+    fn of(options: &ConnectionOptions) -> Self {
+        Self {
+            iframe: match &options.peer {
+                crate::PeerWindow::Frame(iframe) => Some(iframe.get()),
+                crate::PeerWindow::Parent => None,
+            },
+            allowed: options.allowed.clone(),
+            target_origin: options.target_origin.clone(),
+        }
     }
 }

@@ -13,10 +13,12 @@ use web_sys::MessageEvent;
 use yew::prelude::*;
 
 use crate::envelope::{Frame, DEFAULT_MAX_MESSAGE_LEN};
-use crate::gate::{DropReason, Dropped};
+use crate::gate::{DropReason, Dropped, Stats};
+use crate::notify::Notify;
 use crate::origin::{Origin, OriginPolicy};
 use crate::peer::{
-    announce_targets, inspect, post, post_hellos, report_drop, Admitted, Peer, SendError,
+    announce_targets, inspect, post, post_hellos, report_drop, Admitted, IframeRef, PeerWindow,
+    SendError,
 };
 
 /// How [`use_post_message`] talks to its peer.
@@ -35,7 +37,7 @@ use crate::peer::{
 pub struct UsePostMessageOptions {
     /// The window we talk to; only messages whose `event.source` is this
     /// window are accepted.
-    pub peer: Peer,
+    pub peer: PeerWindow,
     /// Origins whose messages are accepted.
     pub allowed: OriginPolicy,
     /// Where sends go before the peer has said anything. Once the peer's
@@ -44,10 +46,10 @@ pub struct UsePostMessageOptions {
     /// Longer messages are dropped before they are copied or parsed.
     pub max_message_len: usize,
     /// Called for every dropped message (they are also logged to the console).
-    pub on_drop: Option<Callback<Dropped>>,
+    pub on_drop: Option<Notify<Dropped>>,
     /// Called when the child announces that it is listening (host side), with
     /// its origin. It is called again after the child reloads.
-    pub on_ready: Option<Callback<Origin>>,
+    pub on_ready: Option<Notify<Origin>>,
 }
 
 impl UsePostMessageOptions {
@@ -55,12 +57,12 @@ impl UsePostMessageOptions {
     ///
     /// ```
     /// use crossframe::{Origin, UsePostMessageOptions};
-    /// let options = UsePostMessageOptions::frame(Default::default(), Origin::parse("https://widget.example").unwrap());
+    /// let options = UsePostMessageOptions::frame(yew::NodeRef::default(), Origin::parse("https://widget.example").unwrap());
     /// assert!(options.allowed.allows("https://widget.example"));
     /// ```
-    pub fn frame(iframe: NodeRef, child_origin: Origin) -> Self {
+    pub fn frame(iframe: impl Into<IframeRef>, child_origin: Origin) -> Self {
         Self {
-            peer: Peer::Frame(iframe),
+            peer: PeerWindow::Frame(iframe.into()),
             allowed: OriginPolicy::exact(child_origin.clone()),
             target_origin: Some(child_origin),
             max_message_len: DEFAULT_MAX_MESSAGE_LEN,
@@ -78,7 +80,7 @@ impl UsePostMessageOptions {
     /// ```
     pub fn parent(allowed: OriginPolicy) -> Self {
         Self {
-            peer: Peer::Parent,
+            peer: PeerWindow::Parent,
             allowed,
             target_origin: None,
             max_message_len: DEFAULT_MAX_MESSAGE_LEN,
@@ -96,8 +98,8 @@ impl UsePostMessageOptions {
     ///     .on_drop(Callback::from(|dropped| web_sys::console::log_1(&format!("{dropped}").into())));
     /// assert!(options.on_drop.is_some());
     /// ```
-    pub fn on_drop(mut self, callback: Callback<Dropped>) -> Self {
-        self.on_drop = Some(callback);
+    pub fn on_drop(mut self, callback: impl Into<Notify<Dropped>>) -> Self {
+        self.on_drop = Some(callback.into());
         self
     }
 
@@ -106,12 +108,12 @@ impl UsePostMessageOptions {
     /// ```
     /// use crossframe::{Origin, UsePostMessageOptions};
     /// use yew::Callback;
-    /// let options = UsePostMessageOptions::frame(Default::default(), Origin::parse("https://w.example").unwrap())
+    /// let options = UsePostMessageOptions::frame(yew::NodeRef::default(), Origin::parse("https://w.example").unwrap())
     ///     .on_ready(Callback::from(|origin: Origin| { let _ = origin; }));
     /// assert!(options.on_ready.is_some());
     /// ```
-    pub fn on_ready(mut self, callback: Callback<Origin>) -> Self {
-        self.on_ready = Some(callback);
+    pub fn on_ready(mut self, callback: impl Into<Notify<Origin>>) -> Self {
+        self.on_ready = Some(callback.into());
         self
     }
 
@@ -160,20 +162,6 @@ impl<In> Received<In> {
     pub fn reply<Out: Serialize>(&self, message: &Out) -> Result<(), SendError> {
         post(&self.source, &Frame::Message(message), &self.origin)
     }
-}
-
-/// Counters kept by [`use_post_message`].
-///
-/// ```
-/// let stats = crossframe::Stats::default();
-/// assert_eq!((stats.delivered, stats.dropped), (0, 0));
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Stats {
-    /// Messages handed to the component.
-    pub delivered: u64,
-    /// Messages dropped (each also logged with its reason).
-    pub dropped: u64,
 }
 
 /// What the component holds: send to the peer, and read what the hook knows.
@@ -431,7 +419,7 @@ fn remember_peer(shared: &Shared, state: &UseStateSetter<Option<Origin>>, origin
 /// Child side: tell the parent we are listening, to an exact origin.
 fn announce(shared: &Shared) {
     let options = shared.options.borrow();
-    if options.peer != Peer::Parent {
+    if options.peer != PeerWindow::Parent {
         return;
     }
     let Some(parent) = options.peer.framed_window() else {

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use crossframe::envelope::DecodeError;
 use crossframe::{
-    use_post_message, DropReason, Dropped, Origin, OriginPolicy, OriginRejected, Peer, Received,
-    UsePostMessageOptions,
+    use_post_message, DropReason, Dropped, Origin, OriginPolicy, OriginRejected, PeerWindow,
+    Received, UsePostMessageOptions,
 };
 use gloo_timers::future::sleep;
 use wasm_bindgen::{JsCast, JsValue};
@@ -64,7 +64,7 @@ fn Subject(props: &Props) -> Html {
         .on_drop(on_drop)
         .on_ready(on_ready);
     if props.frame {
-        options.peer = Peer::Frame(iframe.clone());
+        options.peer = PeerWindow::Frame(iframe.clone().into());
     }
     let reply = props.reply;
     let on_message = {

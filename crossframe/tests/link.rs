@@ -126,7 +126,7 @@ impl Page {
     async fn connect(
         &self,
         options: impl FnOnce(ConnectionOptions) -> ConnectionOptions,
-        handlers: Handlers<Numbers>,
+        handlers: Handlers<Numbers, Numbers>,
     ) -> Link<Numbers, Numbers> {
         let options = options(ConnectionOptions::frame(self.iframe.clone(), own_origin()));
         let link = Link::new(options, handlers, None);

@@ -4,7 +4,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use crossframe::{use_connection, ConnectionHandle, ConnectionOptions, Handlers, OriginPolicy};
+use crossframe::{use_connection, ConnectionOptions, Handlers, OriginPolicy};
 use crossframe_bench::{query, Answer, Ask, Child, Host, ToChild, ToHost};
 use yew::prelude::*;
 
@@ -14,14 +14,13 @@ fn App() -> Html {
     let allowed = query("host")
         .and_then(|host| OriginPolicy::parse(&host).ok())
         .unwrap_or_default();
-    let latest = use_mut_ref(|| None::<ConnectionHandle<Host, Child>>);
     let count = use_memo((), |_| Rc::new(Cell::new(0_u64)));
     let count: Rc<Cell<u64>> = (*count).clone();
 
     let handlers = {
-        let (latest, count_m, count_r) = (latest.clone(), count.clone(), count);
-        Handlers::<Child>::new()
-            .on_message(move |message, _origin| {
+        let (count_m, count_r) = (count.clone(), count);
+        Handlers::<Host, Child>::new()
+            .on_message(move |message, host| {
                 let reply = match message {
                     ToChild::Burst(_) => {
                         count_m.set(count_m.get() + 1);
@@ -30,9 +29,7 @@ fn App() -> Html {
                     ToChild::Echo(payload) => ToHost::Echo(payload),
                     ToChild::HowMany => ToHost::Count(count_m.replace(0)),
                 };
-                if let Some(link) = latest.borrow().as_ref() {
-                    let _ = link.send(&reply);
-                }
+                let _ = host.send(&reply);
             })
             .on_request(move |ask, _origin| {
                 Ok(match ask {
@@ -42,8 +39,7 @@ fn App() -> Html {
             })
     };
     let options = ConnectionOptions::parent(allowed).auto_resize(false);
-    let link = use_connection::<Host, Child>(options, handlers);
-    *latest.borrow_mut() = Some(link);
+    use_connection::<Host, Child>(options, handlers);
     html! { <p>{ "crossframe bench child" }</p> }
 }
 

@@ -257,7 +257,7 @@ fn App() -> Html {
 
     let handlers = {
         let shared = shared.clone();
-        Handlers::<Host>::new().on_message(move |message, _origin| match message {
+        Handlers::<Child, Host>::new().on_message(move |message, _child| match message {
             ToHost::Echo(echo) => {
                 if let Some(waiter) = shared.borrow_mut().echoes.remove(&echo.id) {
                     let _ = waiter.send(echo);
