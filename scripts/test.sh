@@ -38,7 +38,7 @@ cargo test --workspace
 stage "3/7 the hooks and the Link in Chromium, Firefox and WebKit (wasm-bindgen-test)"
 (
   cd crossframe
-  browser_tests() { cargo test --target wasm32-unknown-unknown --test hook --test link; }
+  browser_tests() { cargo test --target wasm32-unknown-unknown --test hook --test link --test use_connection; }
   echo "-- Chromium" >&2
   (unset GECKODRIVER && export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} && browser_tests)
   echo "-- Firefox" >&2

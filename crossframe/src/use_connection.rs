@@ -184,6 +184,7 @@ pub fn use_connection<Theirs: Api, Ours: Api>(
                 // Take the old one out first: dropping it emits a last state change.
                 let old = link.borrow_mut().take();
                 drop(old);
+                setter.set(ConnectionState::Connecting);
                 let on_state = Notify::new(move |state| setter.set(state));
                 *link.borrow_mut() = Some(Link::new(options, handlers, Some(on_state)));
                 *subscribed.borrow_mut() = Some(wanted);

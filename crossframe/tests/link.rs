@@ -11,51 +11,17 @@ use std::time::Duration;
 
 use crossframe::connection::MAX_PENDING_CALLS;
 use crossframe::{
-    Api, CallError, ConnectionOptions, ConnectionState, DropReason, Dropped, Handlers, Link,
-    Origin, MAX_CALLS_IN_FLIGHT,
+    CallError, ConnectionOptions, ConnectionState, DropReason, Dropped, Handlers, Link,
+    MAX_CALLS_IN_FLIGHT,
 };
-use gloo_timers::future::sleep;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// The scripted peer: a child that says hello, adopts each `connect`'s port,
-/// acks it, records every frame it receives, and answers requests when
-/// `fake.mode` is "echo".
-const FAKE_CHILD: &str = r#"<!doctype html><script>
-const enc = (frame) => JSON.stringify(Object.assign({ crossframe: 1 }, frame));
-const fake = (window.fake = { port: null, sessions: 0, received: [], mode: "silent" });
-fake.hello = () => parent.postMessage(enc({ kind: "hello" }), parent.location.origin);
-fake.send = (frame) => fake.port.postMessage(enc(frame));
-fake.count = (kind) => fake.received.filter((f) => f.kind === kind).length;
-addEventListener("message", (event) => {
-  if (event.source !== parent || typeof event.data !== "string") return;
-  const frame = JSON.parse(event.data);
-  if (frame.kind === "hello") fake.hello();
-  if (frame.kind !== "connect") return;
-  if (fake.port) fake.port.close();
-  const port = (fake.port = event.ports[0]);
-  fake.sessions += 1;
-  port.onmessage = (message) => {
-    const text = typeof message.data === "string" ? message.data : new TextDecoder().decode(message.data);
-    const got = JSON.parse(text);
-    fake.received.push(got);
-    if (got.kind === "request" && fake.mode === "echo") fake.send({ kind: "response", id: got.id, body: got.body });
-  };
-  fake.send({ kind: "ack", session: frame.session });
-});
-fake.hello();
-</script>"#;
-
-/// Both sides' API: numbers in, numbers out.
-struct Numbers;
-impl Api for Numbers {
-    type Message = String;
-    type Request = u32;
-    type Response = u32;
-}
+mod fake_peer;
+use fake_peer::{in_peer, own_origin, wait_until, Numbers, FAKE_CHILD};
 
 #[derive(Properties, PartialEq)]
 struct FrameProps {
@@ -104,18 +70,7 @@ impl Page {
 
     /// Runs `body` (JavaScript, with `fake` in scope) in the peer.
     fn peer(&self, body: &str) -> JsValue {
-        let window = self
-            .iframe
-            .cast::<web_sys::HtmlIFrameElement>()
-            .and_then(|frame| frame.content_window())
-            .expect("the peer's window");
-        let fake = js_sys::Reflect::get(&window, &"fake".into()).unwrap_or(JsValue::UNDEFINED);
-        if fake.is_undefined() {
-            return JsValue::UNDEFINED;
-        }
-        js_sys::Function::new_with_args("fake", body)
-            .call1(&JsValue::NULL, &fake)
-            .expect("the peer's script runs")
+        in_peer(&self.iframe, body)
     }
 
     fn peer_number(&self, body: &str) -> f64 {
@@ -135,22 +90,6 @@ impl Page {
         })
         .await;
         link
-    }
-}
-
-fn own_origin() -> Origin {
-    Origin::parse(&web_sys::window().unwrap().location().origin().unwrap()).unwrap()
-}
-
-/// Polls `condition` until it holds; the deadline only bounds a hung test.
-async fn wait_until(what: &str, condition: impl Fn() -> bool) {
-    let deadline = js_sys::Date::now() + 60_000.0;
-    while !condition() {
-        assert!(
-            js_sys::Date::now() < deadline,
-            "timed out waiting until {what}"
-        );
-        sleep(Duration::from_millis(5)).await;
     }
 }
 
