@@ -3,10 +3,11 @@
 // trustworthy widget URL it refuses, clearly; two one-tag embeds on one page
 // each keep their own handle; every duration works at any size; and every
 // call the widget makes gets exactly one answer, whatever the page's
-// onRequest does. (Issue 11, items 1, 2, 5 and 11.)
+// onRequest does; every message it drops is counted, logged (at most 20 lines
+// a second) and passed to onDrop. (Issue 11, items 1, 2, 5, 9 and 11.)
 import { afterEach } from "node:test";
 import { SITES } from "./sites.js";
-import { deployWidgetConfig, expect, openConnectedPlainPage, test } from "./helpers.js";
+import { consoleLine, deployWidgetConfig, expect, openConnectedPlainPage, openPlainPage, test } from "./helpers.js";
 
 afterEach(() => deployWidgetConfig(null));
 
@@ -68,6 +69,8 @@ test("two one-tag embeds on one page: each has its own handle, and messages neve
   const received = (slot) => page.frameLocator(`${slot} iframe`).locator("[data-testid=received] .text");
   await expect(received("#first")).toHaveText(["for the first"]);
   await expect(received("#second")).toHaveText(["for the second"]);
+  // Each one's widget talks on the page's window too: not a drop for the other.
+  expect(await page.evaluate(() => window.crossframe.widgets.map((w) => w.stats().dropped))).toEqual([0, 0]);
 });
 
 test("a call timeout longer than a browser timer holds (2^31 ms and more, or Infinity) waits for the answer; a bad one is refused", async ({
@@ -117,4 +120,98 @@ test("every call the widget makes gets exactly one answer at once, whatever the 
     await expect(notes, `onRequest ${what}`).toHaveCount(index + 1);
     await expect(notes.last()).toHaveText(shown);
   }
+});
+
+test("every message embed.js drops is counted, logged with its reason and passed to onDrop; other scripts' messages are not its business", async ({
+  page,
+  consoleLines,
+}) => {
+  // The one-tag embed of plain.html (refused: no config.json), and a widget
+  // that sends junk on the window and on the private port (fixtures/crafted-widget.html).
+  await openPlainPage(page);
+  await page.evaluate((url) => {
+    window.drops = [];
+    window.got = [];
+    window.crafted = window.crossframe.embed({
+      container: document.body,
+      url,
+      onDrop: (dropped) => window.drops.push(dropped),
+      onMessage: (message) => window.got.push(message),
+    });
+  }, `${CHILD}/__e2e/crafted-widget.html?parent=${encodeURIComponent(THIRD)}`);
+  await page.waitForFunction(() => window.got.length === 1);
+  expect(await page.evaluate(() => window.got)).toEqual([{ Text: "done" }]);
+  // This page's own scripts post on its window: a message of another library
+  // (ignored) and a crossframe envelope (dropped: not from the widget).
+  await page.evaluate(() => {
+    window.postMessage({ from: "another library" }, location.origin);
+    window.postMessage(JSON.stringify({ crossframe: 1, kind: "refused" }), location.origin);
+  });
+  await page.waitForFunction(() => window.crafted.stats().dropped === 16);
+
+  const port = `${CHILD} (private channel)`;
+  const drops = await page.evaluate(() => window.drops);
+  expect(drops.map((d) => d.origin)).toEqual([...Array(5).fill(CHILD), ...Array(10).fill(port), THIRD]);
+  const reasons = drops.map((d) => d.reason);
+  expect(reasons[6]).toMatch(/^data is not a crossframe envelope: ./);
+  reasons[6] = "(the engine's JSON error)";
+  expect(reasons).toEqual([
+    // On the window, from the widget.
+    "data is not a crossframe envelope (a object, not a string)",
+    "data is not a crossframe envelope: not a JSON object",
+    'unknown message kind "explode"',
+    'a "request" frame is not expected here',
+    'malformed crossframe envelope: resize has no "height"',
+    // On the private port.
+    "data is not a crossframe envelope (a object, not a string)",
+    "(the engine's JSON error)",
+    "protocol version 2 is not supported (this side speaks 1)",
+    'unknown message kind "explode"',
+    'a "hello" frame is not expected here',
+    "a response to call 999, which is not waiting (timed out, aborted or never made)",
+    'malformed crossframe envelope: request has no "id"',
+    'malformed crossframe envelope: message has no "body"',
+    "an ack of session 2 is not expected here",
+    `message is ${4 * 1024 * 1024 + 1} long, over the limit of ${4 * 1024 * 1024}`,
+    // On the window, from this page.
+    `origin ${THIRD} is not allowed`,
+  ]);
+  // hello, ack, the last message.
+  expect(await page.evaluate(() => window.crafted.stats())).toEqual({ delivered: 3, dropped: 16 });
+  // The one-tag embed saw the same envelope from this page, and nothing of the other widget's.
+  expect(await page.evaluate(() => window.crossframe.widget.stats().dropped)).toBe(1);
+  await consoleLine(consoleLines, `crossframe: dropped a message from ${port}: unknown message kind "explode"`);
+  await consoleLine(consoleLines, `crossframe: dropped a message from ${THIRD}: origin ${THIRD} is not allowed`);
+});
+
+test("a flood of drops is logged at most 20 lines a second, the rest summed up in one line; all are counted and passed to onDrop", async ({
+  page,
+  consoleLines,
+}) => {
+  await openPlainPage(page);
+  const envelope = JSON.stringify({ crossframe: 1, kind: "hello" });
+  await page.evaluate((envelope) => {
+    window.drops = [];
+    window.crossframe.widget.onDrop = () => window.drops.push(Date.now());
+    for (let i = 0; i < 50; i++) window.postMessage(envelope, location.origin);
+  }, envelope);
+  await page.waitForFunction(() => window.drops.length === 50);
+  // Once a second has passed since the last drop, the next drop sums up the quiet ones.
+  await page.waitForFunction(() => Date.now() - window.drops[49] >= 1000);
+  await page.evaluate((envelope) => window.postMessage(envelope, location.origin), envelope);
+  await page.waitForFunction(() => window.crossframe.widget.stats().dropped === 51);
+  const summed = await consoleLine(consoleLines, "more messages dropped (logging at most 20 a second)");
+  expect(summed).toMatch(/crossframe: \d+ more messages dropped \(logging at most 20 a second\)$/);
+  // Every drop is on a line of its own or in a sum, and the last one is on its own line.
+  const line = `crossframe: dropped a message from ${THIRD}: origin ${THIRD} is not allowed`;
+  let accounted = 0;
+  await expect
+    .poll(async () => {
+      const lines = await consoleLines.read();
+      const single = lines.filter((l) => l.endsWith(line)).length;
+      const sums = lines.map((l) => /crossframe: (\d+) more messages dropped/.exec(l)).filter(Boolean);
+      accounted = single + sums.reduce((total, m) => total + Number(m[1]), 0);
+      return accounted;
+    })
+    .toBe(51);
 });
