@@ -46,10 +46,10 @@
   const base = src ? new URL("./", src).href : null;
   const dataset = (name) => (script ? Element.prototype.getAttribute.call(script, name) : null);
 
-  /** A failed call or connection: `code` is timeout, disconnected, remote, not-connected, refused, version, encode or invalid. */
+  /** A failed call or connection: `code` is timeout, aborted, disconnected, remote, not-connected, refused, version, encode or invalid. */
   class CrossframeError extends Error {
-    constructor(code, message) {
-      super(message);
+    constructor(code, message, cause) {
+      super(message, arguments.length > 2 ? { cause } : undefined);
       this.name = "CrossframeError";
       this.code = code;
     }
@@ -203,21 +203,31 @@
         let text;
         let wait;
         const id = nextId++;
+        const signal = callOptions.signal;
+        const aborted = () => new CrossframeError("aborted", "the call was aborted", signal.reason);
         try {
           wait = callTimeout(callOptions.timeout, timeout);
+          if (signal != null && !(signal instanceof AbortSignal)) {
+            throw new CrossframeError("invalid", `signal must be an AbortSignal, not ${String(signal)}`);
+          }
+          if (signal && signal.aborted) throw aborted();
           text = encodeBody("request", { id, body: request });
         } catch (error) {
           return Promise.reject(error);
         }
-        // However it ends (answer, timeout, disconnect): not pending, no timer.
+        // However it ends (answer, timeout, abort, disconnect): not pending, no timer, no listener.
+        // An abort is not told to the widget: its answer will be dropped.
         return new Promise((resolve, reject) => {
           const end = (settle) => (value) => {
             pending.delete(id);
             stop();
+            if (signal) signal.removeEventListener("abort", onAbort);
             settle(value);
           };
           const fail = end(reject);
           const stop = later(wait, () => fail(new CrossframeError("timeout", `no answer within ${wait} ms`)));
+          const onAbort = () => fail(aborted());
+          if (signal) signal.addEventListener("abort", onAbort);
           pending.set(id, { resolve: end(resolve), reject: fail });
           port.postMessage(text);
         });

@@ -4,7 +4,8 @@
 // each keep their own handle; every duration works at any size; and every
 // call the widget makes gets exactly one answer, whatever the page's
 // onRequest does; every message it drops is counted, logged (at most 20 lines
-// a second) and passed to onDrop. (Issue 11, items 1, 2, 5, 9 and 11.)
+// a second) and passed to onDrop; a call can be aborted with an AbortSignal.
+// (Issue 11, items 1, 2, 5, 9, 10 and 11.)
 import { afterEach } from "node:test";
 import { SITES } from "./sites.js";
 import { consoleLine, deployWidgetConfig, expect, openConnectedPlainPage, openPlainPage, test } from "./helpers.js";
@@ -214,4 +215,79 @@ test("a flood of drops is logged at most 20 lines a second, the rest summed up i
       return accounted;
     })
     .toBe(51);
+});
+
+test("a call given an AbortSignal fails at once when it is aborted, before or during the call; the widget's late answer is dropped and counted", async ({
+  page,
+}) => {
+  await openConnectedPlainPage(page);
+  const outcome = await page.evaluate(async () => {
+    const widget = window.crossframe.widget;
+    window.drops = [];
+    widget.onDrop = (dropped) => window.drops.push(dropped.reason);
+    const describe = (error) => `${error.code}: ${error.message} (cause: ${error.cause})`;
+    // Aborted already: nothing is sent (the widget would answer it in 1 ms).
+    const before = await widget.call({ Wait: 1 }, { signal: AbortSignal.abort("too late") }).catch(describe);
+    const controller = new AbortController();
+    const call = widget.call({ Wait: 300 }, { signal: controller.signal, timeout: Infinity });
+    controller.abort("changed my mind");
+    const during = await call.catch(describe);
+    controller.abort("again"); // no effect
+    return { before, during, sum: await widget.call({ Add: [2, 3] }) };
+  });
+  expect(outcome).toEqual({
+    before: "aborted: the call was aborted (cause: too late)",
+    during: "aborted: the call was aborted (cause: changed my mind)",
+    sum: { Sum: 5 },
+  });
+  // The widget answers the aborted call all the same: dropped, counted.
+  await page.waitForFunction(() => window.drops.length === 1);
+  expect(await page.evaluate(() => window.drops)).toEqual([
+    "a response to call 2, which is not waiting (timed out, aborted or never made)",
+  ]);
+  expect(await page.evaluate(() => window.crossframe.widget.stats().dropped)).toBe(1);
+});
+
+test("a call's signal must be an AbortSignal, and its abort listener is gone once the call ends, however it ends", async ({
+  page,
+}) => {
+  await openConnectedPlainPage(page);
+  const outcome = await page.evaluate(async () => {
+    const widget = window.crossframe.widget;
+    const code = (promise) => promise.then(() => "answered", (error) => `${error.code}: ${error.message}`);
+    const bad = [
+      await code(widget.call("Location", { signal: { aborted: true } })),
+      await code(widget.call("Location", { signal: "stop" })),
+    ];
+    /** A call with a signal that counts its listeners: how it ended, and how many listeners are left. */
+    const ended = async (request, timeout, end = () => {}) => {
+      const controller = new AbortController();
+      const { signal } = controller;
+      let listening = 0;
+      const add = signal.addEventListener.bind(signal);
+      const remove = signal.removeEventListener.bind(signal);
+      signal.addEventListener = (...args) => (listening++, add(...args));
+      signal.removeEventListener = (...args) => (listening--, remove(...args));
+      const call = widget.call(request, { signal, timeout });
+      end(controller);
+      return [await code(call), listening];
+    };
+    return {
+      bad,
+      answered: await ended("Location", Infinity),
+      timedOut: await ended({ Wait: 600000 }, 50),
+      aborted: await ended({ Wait: 600000 }, Infinity, (controller) => controller.abort()),
+      disconnected: await ended({ Wait: 600000 }, Infinity, () => widget.destroy()),
+    };
+  });
+  expect(outcome).toEqual({
+    bad: [
+      "invalid: signal must be an AbortSignal, not [object Object]",
+      "invalid: signal must be an AbortSignal, not stop",
+    ],
+    answered: ["answered", 0],
+    timedOut: ["timeout: no answer within 50 ms", 0],
+    aborted: ["aborted: the call was aborted", 0],
+    disconnected: ["disconnected: disconnected: this side closed the connection", 0],
+  });
 });
