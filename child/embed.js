@@ -27,6 +27,14 @@
   const MAX_TIMER = 2 ** 31 - 1;
   /** At most this many of the widget's calls are answered at once; more are answered "busy". */
   const MAX_ANSWERING = 1000;
+  /** At most this many drops are logged a second; the rest are summed up in one line. */
+  const DROP_LOG_LIMIT = 20;
+  /** The kinds taken on the window (from the widget), on the port, at all; the integer field each must have. */
+  const ON_WINDOW = "hello refused resize message".split(" ");
+  const ON_PORT = "ack message request response resize bye ping pong".split(" ");
+  const KINDS = [...ON_PORT, "hello", "refused", "connect"];
+  const NUMBER = { connect: "session", ack: "session", request: "id", response: "id", resize: "height" };
+  const FOREIGN = "data is not a crossframe envelope";
 
   // This script's own element and URL, read through the prototypes' getters:
   // markup can shadow document.currentScript (an <img name="currentScript">,
@@ -38,10 +46,10 @@
   const base = src ? new URL("./", src).href : null;
   const dataset = (name) => (script ? Element.prototype.getAttribute.call(script, name) : null);
 
-  /** A failed call or connection: `code` is timeout, disconnected, remote, not-connected, refused, version, encode or invalid. */
+  /** A failed call or connection: `code` is timeout, aborted, disconnected, remote, not-connected, refused, version, encode or invalid. */
   class CrossframeError extends Error {
-    constructor(code, message) {
-      super(message);
+    constructor(code, message, cause) {
+      super(message, arguments.length > 2 ? { cause } : undefined);
       this.name = "CrossframeError";
       this.code = code;
     }
@@ -95,19 +103,52 @@
     }
   }
 
-  /** Parses an envelope; returns null for anything that is not one. */
-  function decode(data) {
+  /** Parses data with crossframe's marker; for anything else, says why it is not ours. */
+  function parse(data) {
     // On the port, long envelopes come as UTF-8 bytes (PROTOCOL.md).
     if (data instanceof Uint8Array && data.length <= MAX_LEN) data = utf8.decode(data);
-    if (typeof data !== "string" || data.length > MAX_LEN || data[0] !== "{") return null;
+    if (typeof data !== "string" && !(data instanceof Uint8Array)) return `${FOREIGN} (a ${typeof data}, not a string)`;
+    if (data.length > MAX_LEN) return `message is ${data.length} long, over the limit of ${MAX_LEN}`;
+    if (data[0] !== "{") return `${FOREIGN}: not a JSON object`;
     try {
       const envelope = JSON.parse(data);
-      return envelope && typeof envelope.crossframe === "number" && typeof envelope.kind === "string"
-        ? envelope
-        : null;
-    } catch {
-      return null;
+      return "crossframe" in envelope ? envelope : `${FOREIGN}: no "crossframe" field`;
+    } catch (error) {
+      return `${FOREIGN}: ${error.message}`;
     }
+  }
+
+  /** Why a marked envelope is not one to take here (`kinds`), or "". */
+  function refuse(envelope, kinds) {
+    const { crossframe: version, kind, error } = envelope;
+    const field = NUMBER[kind];
+    const bad = `malformed crossframe envelope: ${kind} has no`;
+    return version !== VERSION
+      ? `protocol version ${JSON.stringify(version)} is not supported (this side speaks ${VERSION})`
+      : !kinds.includes(kind)
+        ? KINDS.includes(kind) ? `a "${kind}" frame is not expected here` : `unknown message kind ${JSON.stringify(kind)}`
+        : field && !(Number.isSafeInteger(envelope[field]) && envelope[field] >= 0)
+          ? `${bad} "${field}"`
+          : kind === "response" && error !== undefined
+            ? typeof error === "string" ? "" : `${bad} text in "error"`
+            : /^(message|request|response)$/.test(kind) && !("body" in envelope) ? `${bad} "body"` : "";
+  }
+
+  // Drops are logged at most DROP_LOG_LIMIT a second, as on the Rust side.
+  let logStart = 0;
+  let logged = 0;
+  let quiet = 0;
+  function logDrop(text) {
+    const now = Date.now();
+    if (now - logStart >= 1000) {
+      if (quiet) console.warn(`crossframe: ${quiet} more messages dropped (logging at most ${DROP_LOG_LIMIT} a second)`);
+      logStart = now;
+      logged = quiet = 0;
+    }
+    if (logged < DROP_LOG_LIMIT) {
+      logged += 1;
+      console.warn(`crossframe: ${text}`);
+    } else quiet += 1;
   }
 
   function embed(options = {}) {
@@ -136,6 +177,7 @@
     let nextId = 1;
     let answering = 0;
     const pending = new Map();
+    const stats = { delivered: 0, dropped: 0 };
     let settle = null;
 
     const widget = {
@@ -146,7 +188,10 @@
       onMessage: options.onMessage || null,
       onRequest: options.onRequest || null,
       onState: options.onState || null,
+      onDrop: options.onDrop || null,
       ready: null,
+      /** Messages taken, and messages dropped (each logged with its reason and passed to onDrop). */
+      stats: () => ({ ...stats }),
       send(message) {
         if (!port || widget.state !== "connected") throw new CrossframeError("not-connected", "not connected");
         port.postMessage(encodeBody("message", { body: message }));
@@ -158,18 +203,32 @@
         let text;
         let wait;
         const id = nextId++;
+        const signal = callOptions.signal;
+        const aborted = () => new CrossframeError("aborted", "the call was aborted", signal.reason);
         try {
           wait = callTimeout(callOptions.timeout, timeout);
+          if (signal != null && !(signal instanceof AbortSignal)) {
+            throw new CrossframeError("invalid", `signal must be an AbortSignal, not ${String(signal)}`);
+          }
+          if (signal && signal.aborted) throw aborted();
           text = encodeBody("request", { id, body: request });
         } catch (error) {
           return Promise.reject(error);
         }
+        // However it ends (answer, timeout, abort, disconnect): not pending, no timer, no listener.
+        // An abort is not told to the widget: its answer will be dropped.
         return new Promise((resolve, reject) => {
-          const cancel = later(wait, () => {
+          const end = (settle) => (value) => {
             pending.delete(id);
-            reject(new CrossframeError("timeout", `no answer within ${wait} ms`));
-          });
-          pending.set(id, { resolve, reject, cancel });
+            stop();
+            if (signal) signal.removeEventListener("abort", onAbort);
+            settle(value);
+          };
+          const fail = end(reject);
+          const stop = later(wait, () => fail(new CrossframeError("timeout", `no answer within ${wait} ms`)));
+          const onAbort = () => fail(aborted());
+          if (signal) signal.addEventListener("abort", onAbort);
+          pending.set(id, { resolve: end(resolve), reject: fail });
           port.postMessage(text);
         });
       },
@@ -179,6 +238,7 @@
         window.removeEventListener("message", onWindowMessage);
         window.removeEventListener("pagehide", onPageHide);
         window.removeEventListener("pageshow", onPageShow);
+        frames.delete(iframe);
         iframe.remove();
       },
     };
@@ -202,11 +262,7 @@
       if (port) port.close();
       port = null;
       const error = new CrossframeError(code, message);
-      for (const [, call] of pending) {
-        call.cancel();
-        call.reject(new CrossframeError("disconnected", `disconnected: ${message}`));
-      }
-      pending.clear();
+      for (const [, call] of pending) call.reject(new CrossframeError("disconnected", `disconnected: ${message}`));
       setState("disconnected", error);
     }
 
@@ -223,18 +279,38 @@
       if (Number.isFinite(height) && height >= 0) iframe.style.height = `${Math.ceil(height)}px`;
     }
 
+    /** Counts a dropped message, logs it (rate-limited) and tells onDrop. */
+    function drop(from, reason) {
+      stats.dropped += 1;
+      logDrop(`dropped a message from ${from}: ${reason}`);
+      if (widget.onDrop) widget.onDrop({ origin: from, reason });
+    }
+
     function onWindowMessage(event) {
-      // Only the widget's own window, on the widget's own origin.
-      if (event.source !== iframe.contentWindow || event.origin !== origin) return;
-      const envelope = decode(event.data);
-      if (!envelope) return;
-      if (envelope.crossframe !== VERSION) {
-        if (widget.state !== "disconnected") {
+      const mine = event.source === iframe.contentWindow;
+      const envelope = parse(event.data);
+      // The page is not ours: from other windows, messages without our
+      // marker (other scripts') and those of other embed.js's widgets are
+      // not for us. Whatever else is not taken is dropped. We take only the
+      // widget's own window, on the widget's own origin.
+      if (!mine && (typeof envelope === "string" || [...frames].some((f) => f.contentWindow === event.source))) return;
+      const reason =
+        event.origin !== origin
+          ? `origin ${event.origin} is not allowed`
+          : !mine
+            ? "sender is not the embedded iframe's window"
+            : typeof envelope === "string"
+              ? envelope
+              : refuse(envelope, ON_WINDOW);
+      if (reason) {
+        const version = envelope.crossframe;
+        if (mine && event.origin === origin && typeof version === "number" && version !== VERSION && widget.state !== "disconnected") {
           iframe.contentWindow.postMessage(encode("hello"), origin);
-          disconnect("version", `the widget speaks protocol version ${envelope.crossframe}, this page ${VERSION}`);
+          disconnect("version", `the widget speaks protocol version ${version}, this page ${VERSION}`);
         }
-        return;
+        return drop(event.origin, reason);
       }
+      stats.delivered += 1;
       switch (envelope.kind) {
         case "hello":
           if (widget.state !== "connecting") disconnect("disconnected", "the widget started over");
@@ -254,11 +330,22 @@
     }
 
     function onPortMessage(event) {
-      const envelope = decode(event.data);
-      if (!envelope || envelope.crossframe !== VERSION) return;
-      switch (envelope.kind) {
+      const envelope = parse(event.data);
+      const { kind, id } = envelope;
+      const reason =
+        typeof envelope === "string"
+          ? envelope
+          : refuse(envelope, ON_PORT) ||
+            (kind === "ack" && (envelope.session !== session || widget.state === "connected")
+              ? `an ack of session ${envelope.session} is not expected here`
+              : kind === "response" && !pending.has(id)
+                ? `a response to call ${id}, which is not waiting (timed out, aborted or never made)`
+                : "");
+      if (reason) return drop(`${origin} (private channel)`, reason);
+      if (kind !== "ping" && kind !== "pong") stats.delivered += 1;
+      switch (kind) {
         case "ack":
-          if (envelope.session === session && widget.state !== "connected") setState("connected", null);
+          setState("connected", null);
           break;
         case "message":
           if (widget.onMessage) widget.onMessage(envelope.body);
@@ -267,18 +354,13 @@
           resize(envelope.height);
           break;
         case "response": {
-          const call = pending.get(envelope.id);
-          if (!call) return;
-          pending.delete(envelope.id);
-          call.cancel();
-          if (Object.prototype.hasOwnProperty.call(envelope, "error")) {
-            call.reject(new CrossframeError("remote", String(envelope.error)));
-          }
+          const call = pending.get(id);
+          if ("error" in envelope) call.reject(new CrossframeError("remote", envelope.error));
           else call.resolve(envelope.body);
           break;
         }
         case "request":
-          answer(envelope.id, envelope.body);
+          answer(id, envelope.body);
           break;
         case "bye":
           disconnect("disconnected", "the widget went away");
@@ -356,6 +438,7 @@
       else ping();
     });
     container.appendChild(iframe);
+    frames.add(iframe);
     return widget;
   }
 
@@ -369,6 +452,9 @@
       ? found.value
       : { embed, CrossframeError, PROTOCOL_VERSION: VERSION, widget: null, widgets: [], [MARK]: true };
   window.crossframe = shared;
+  /** Every iframe an embed.js on this page made (shared with the other embed.js). */
+  const FRAMES = Symbol.for("crossframe embed.js frames");
+  const frames = shared[FRAMES] || (shared[FRAMES] = new Set());
   const selector = dataset("data-crossframe-container");
   if (selector) {
     const start = () => {

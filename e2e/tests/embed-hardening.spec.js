@@ -3,10 +3,12 @@
 // trustworthy widget URL it refuses, clearly; two one-tag embeds on one page
 // each keep their own handle; every duration works at any size; and every
 // call the widget makes gets exactly one answer, whatever the page's
-// onRequest does. (Issue 11, items 1, 2, 5 and 11.)
+// onRequest does; every message it drops is counted, logged (at most 20 lines
+// a second) and passed to onDrop; a call can be aborted with an AbortSignal.
+// (Issue 11, items 1, 2, 5, 9, 10 and 11.)
 import { afterEach } from "node:test";
 import { SITES } from "./sites.js";
-import { deployWidgetConfig, expect, openConnectedPlainPage, test } from "./helpers.js";
+import { consoleLine, deployWidgetConfig, expect, openConnectedPlainPage, openPlainPage, test } from "./helpers.js";
 
 afterEach(() => deployWidgetConfig(null));
 
@@ -68,6 +70,8 @@ test("two one-tag embeds on one page: each has its own handle, and messages neve
   const received = (slot) => page.frameLocator(`${slot} iframe`).locator("[data-testid=received] .text");
   await expect(received("#first")).toHaveText(["for the first"]);
   await expect(received("#second")).toHaveText(["for the second"]);
+  // Each one's widget talks on the page's window too: not a drop for the other.
+  expect(await page.evaluate(() => window.crossframe.widgets.map((w) => w.stats().dropped))).toEqual([0, 0]);
 });
 
 test("a call timeout longer than a browser timer holds (2^31 ms and more, or Infinity) waits for the answer; a bad one is refused", async ({
@@ -117,4 +121,173 @@ test("every call the widget makes gets exactly one answer at once, whatever the 
     await expect(notes, `onRequest ${what}`).toHaveCount(index + 1);
     await expect(notes.last()).toHaveText(shown);
   }
+});
+
+test("every message embed.js drops is counted, logged with its reason and passed to onDrop; other scripts' messages are not its business", async ({
+  page,
+  consoleLines,
+}) => {
+  // The one-tag embed of plain.html (refused: no config.json), and a widget
+  // that sends junk on the window and on the private port (fixtures/crafted-widget.html).
+  await openPlainPage(page);
+  await page.evaluate((url) => {
+    window.drops = [];
+    window.got = [];
+    window.crafted = window.crossframe.embed({
+      container: document.body,
+      url,
+      onDrop: (dropped) => window.drops.push(dropped),
+      onMessage: (message) => window.got.push(message),
+    });
+  }, `${CHILD}/__e2e/crafted-widget.html?parent=${encodeURIComponent(THIRD)}`);
+  await page.waitForFunction(() => window.got.length === 1);
+  expect(await page.evaluate(() => window.got)).toEqual([{ Text: "done" }]);
+  // This page's own scripts post on its window: a message of another library
+  // (ignored) and a crossframe envelope (dropped: not from the widget).
+  await page.evaluate(() => {
+    window.postMessage({ from: "another library" }, location.origin);
+    window.postMessage(JSON.stringify({ crossframe: 1, kind: "refused" }), location.origin);
+  });
+  await page.waitForFunction(() => window.crafted.stats().dropped === 16);
+
+  const port = `${CHILD} (private channel)`;
+  const drops = await page.evaluate(() => window.drops);
+  expect(drops.map((d) => d.origin)).toEqual([...Array(5).fill(CHILD), ...Array(10).fill(port), THIRD]);
+  const reasons = drops.map((d) => d.reason);
+  expect(reasons[6]).toMatch(/^data is not a crossframe envelope: ./);
+  reasons[6] = "(the engine's JSON error)";
+  expect(reasons).toEqual([
+    // On the window, from the widget.
+    "data is not a crossframe envelope (a object, not a string)",
+    "data is not a crossframe envelope: not a JSON object",
+    'unknown message kind "explode"',
+    'a "request" frame is not expected here',
+    'malformed crossframe envelope: resize has no "height"',
+    // On the private port.
+    "data is not a crossframe envelope (a object, not a string)",
+    "(the engine's JSON error)",
+    "protocol version 2 is not supported (this side speaks 1)",
+    'unknown message kind "explode"',
+    'a "hello" frame is not expected here',
+    "a response to call 999, which is not waiting (timed out, aborted or never made)",
+    'malformed crossframe envelope: request has no "id"',
+    'malformed crossframe envelope: message has no "body"',
+    "an ack of session 2 is not expected here",
+    `message is ${4 * 1024 * 1024 + 1} long, over the limit of ${4 * 1024 * 1024}`,
+    // On the window, from this page.
+    `origin ${THIRD} is not allowed`,
+  ]);
+  // hello, ack, the last message.
+  expect(await page.evaluate(() => window.crafted.stats())).toEqual({ delivered: 3, dropped: 16 });
+  // The one-tag embed saw the same envelope from this page, and nothing of the other widget's.
+  expect(await page.evaluate(() => window.crossframe.widget.stats().dropped)).toBe(1);
+  await consoleLine(consoleLines, `crossframe: dropped a message from ${port}: unknown message kind "explode"`);
+  await consoleLine(consoleLines, `crossframe: dropped a message from ${THIRD}: origin ${THIRD} is not allowed`);
+});
+
+test("a flood of drops is logged at most 20 lines a second, the rest summed up in one line; all are counted and passed to onDrop", async ({
+  page,
+  consoleLines,
+}) => {
+  await openPlainPage(page);
+  const envelope = JSON.stringify({ crossframe: 1, kind: "hello" });
+  await page.evaluate((envelope) => {
+    window.drops = [];
+    window.crossframe.widget.onDrop = () => window.drops.push(Date.now());
+    for (let i = 0; i < 50; i++) window.postMessage(envelope, location.origin);
+  }, envelope);
+  await page.waitForFunction(() => window.drops.length === 50);
+  // Once a second has passed since the last drop, the next drop sums up the quiet ones.
+  await page.waitForFunction(() => Date.now() - window.drops[49] >= 1000);
+  await page.evaluate((envelope) => window.postMessage(envelope, location.origin), envelope);
+  await page.waitForFunction(() => window.crossframe.widget.stats().dropped === 51);
+  const summed = await consoleLine(consoleLines, "more messages dropped (logging at most 20 a second)");
+  expect(summed).toMatch(/crossframe: \d+ more messages dropped \(logging at most 20 a second\)$/);
+  // Every drop is on a line of its own or in a sum, and the last one is on its own line.
+  const line = `crossframe: dropped a message from ${THIRD}: origin ${THIRD} is not allowed`;
+  let accounted = 0;
+  await expect
+    .poll(async () => {
+      const lines = await consoleLines.read();
+      const single = lines.filter((l) => l.endsWith(line)).length;
+      const sums = lines.map((l) => /crossframe: (\d+) more messages dropped/.exec(l)).filter(Boolean);
+      accounted = single + sums.reduce((total, m) => total + Number(m[1]), 0);
+      return accounted;
+    })
+    .toBe(51);
+});
+
+test("a call given an AbortSignal fails at once when it is aborted, before or during the call; the widget's late answer is dropped and counted", async ({
+  page,
+}) => {
+  await openConnectedPlainPage(page);
+  const outcome = await page.evaluate(async () => {
+    const widget = window.crossframe.widget;
+    window.drops = [];
+    widget.onDrop = (dropped) => window.drops.push(dropped.reason);
+    const describe = (error) => `${error.code}: ${error.message} (cause: ${error.cause})`;
+    // Aborted already: nothing is sent (the widget would answer it in 1 ms).
+    const before = await widget.call({ Wait: 1 }, { signal: AbortSignal.abort("too late") }).catch(describe);
+    const controller = new AbortController();
+    const call = widget.call({ Wait: 300 }, { signal: controller.signal, timeout: Infinity });
+    controller.abort("changed my mind");
+    const during = await call.catch(describe);
+    controller.abort("again"); // no effect
+    return { before, during, sum: await widget.call({ Add: [2, 3] }) };
+  });
+  expect(outcome).toEqual({
+    before: "aborted: the call was aborted (cause: too late)",
+    during: "aborted: the call was aborted (cause: changed my mind)",
+    sum: { Sum: 5 },
+  });
+  // The widget answers the aborted call all the same: dropped, counted.
+  await page.waitForFunction(() => window.drops.length === 1);
+  expect(await page.evaluate(() => window.drops)).toEqual([
+    "a response to call 2, which is not waiting (timed out, aborted or never made)",
+  ]);
+  expect(await page.evaluate(() => window.crossframe.widget.stats().dropped)).toBe(1);
+});
+
+test("a call's signal must be an AbortSignal, and its abort listener is gone once the call ends, however it ends", async ({
+  page,
+}) => {
+  await openConnectedPlainPage(page);
+  const outcome = await page.evaluate(async () => {
+    const widget = window.crossframe.widget;
+    const code = (promise) => promise.then(() => "answered", (error) => `${error.code}: ${error.message}`);
+    const bad = [
+      await code(widget.call("Location", { signal: { aborted: true } })),
+      await code(widget.call("Location", { signal: "stop" })),
+    ];
+    /** A call with a signal that counts its listeners: how it ended, and how many listeners are left. */
+    const ended = async (request, timeout, end = () => {}) => {
+      const controller = new AbortController();
+      const { signal } = controller;
+      let listening = 0;
+      const add = signal.addEventListener.bind(signal);
+      const remove = signal.removeEventListener.bind(signal);
+      signal.addEventListener = (...args) => (listening++, add(...args));
+      signal.removeEventListener = (...args) => (listening--, remove(...args));
+      const call = widget.call(request, { signal, timeout });
+      end(controller);
+      return [await code(call), listening];
+    };
+    return {
+      bad,
+      answered: await ended("Location", Infinity),
+      timedOut: await ended({ Wait: 600000 }, 50),
+      aborted: await ended({ Wait: 600000 }, Infinity, (controller) => controller.abort()),
+      disconnected: await ended({ Wait: 600000 }, Infinity, () => widget.destroy()),
+    };
+  });
+  expect(outcome).toEqual({
+    bad: [
+      "invalid: signal must be an AbortSignal, not [object Object]",
+      "invalid: signal must be an AbortSignal, not stop",
+    ],
+    answered: ["answered", 0],
+    timedOut: ["timeout: no answer within 50 ms", 0],
+    aborted: ["aborted: the call was aborted", 0],
+    disconnected: ["disconnected: disconnected: this side closed the connection", 0],
+  });
 });
