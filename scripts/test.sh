@@ -2,7 +2,8 @@
 # Runs every test: installs what is missing (wasm32 target, trunk,
 # wasm-bindgen-cli, wasm-opt, Chromium, Firefox ESR, WebKitGTK's driver, Xvfb,
 # geckodriver, nginx, curl, the e2e runner's npm packages), then
-#   1. formatting and clippy (native and wasm32)
+#   1. formatting and clippy (native and wasm32); the crate's docs (rustdoc
+#      -D warnings, native and wasm32) and package (cargo publish --dry-run)
 #   2. native tests: origin policy, envelope codec, admission gate, state machine, doctests, properties
 #   3. the hooks and the Link in Chromium, Firefox and WebKit (wasm-bindgen-test)
 #   4. release bundles of both apps (trunk build --release)
@@ -26,10 +27,21 @@ cd "$CROSSFRAME_ROOT"
 stage() { printf '\n\033[1m==> %s\033[0m (%s)\n' "$*" "$(date +%T)" >&2; }
 
 if [ "${CROSSFRAME_SKIP_LINT:-0}" != 1 ]; then
-  stage "1/7 formatting and clippy (native and wasm32)"
+  stage "1/7 formatting and clippy (native and wasm32); the crate's docs and package"
   cargo fmt --all -- --check
   cargo clippy --workspace --all-targets --quiet -- -D warnings
   cargo clippy --workspace --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings
+  RUSTDOCFLAGS="-D warnings" cargo doc -p crossframe --no-deps --quiet
+  RUSTDOCFLAGS="-D warnings" cargo doc -p crossframe --no-deps --quiet --target wasm32-unknown-unknown
+  # The crate packages its own copies of the root's license texts.
+  for license in LICENSE-MIT LICENSE-APACHE; do
+    cmp "$license" "crossframe/$license" || { echo "crossframe/$license differs from $license: copy it again" >&2; exit 1; }
+  done
+  # What crates.io would get: full metadata, only the files the package
+  # lists, and a native build of the unpacked package. --allow-dirty because
+  # this checks the package, not a release, and test.sh runs on work in
+  # progress too (a clean clone passes either way).
+  cargo publish --dry-run -p crossframe --allow-dirty --quiet
 fi
 
 stage "2/7 native tests"

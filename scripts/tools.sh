@@ -45,9 +45,18 @@ with_heartbeat() {
 }
 
 wasm_bindgen_version() {
-  # The version Cargo.lock pins; wasm-bindgen-cli must match it exactly.
-  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' \
-    "$CROSSFRAME_ROOT/Cargo.lock"
+  # The version Cargo.lock pins; wasm-bindgen-cli must match it exactly. The
+  # crate asks only for a caret requirement (wasm-bindgen = "0.2.x" in
+  # Cargo.toml), so the lockfile, not the manifest, is where the one version
+  # the CLI must equal is written.
+  local versions
+  versions=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print }' \
+    "$CROSSFRAME_ROOT/Cargo.lock")
+  if [ "$(printf '%s\n' "$versions" | grep -c .)" -ne 1 ]; then
+    echo "Cargo.lock should hold exactly one wasm-bindgen version, not: ${versions:-none}" >&2
+    return 1
+  fi
+  printf '%s\n' "$versions"
 }
 
 ensure_rust_tools() {

@@ -29,6 +29,17 @@ use crate::origin::Origin;
 /// At most this many calls may wait for answers at once; more fail at once
 /// with [`CallError::Overloaded`] (so a peer that never answers cannot make
 /// this side grow without bound).
+///
+/// ```
+/// use crossframe::connection::{CallError, Connection, Role, MAX_PENDING_CALLS};
+/// use crossframe::Origin;
+/// let mut child = Connection::new(Role::Child);
+/// child.connect(Origin::parse("https://shop.example").unwrap(), 1);
+/// for _ in 0..MAX_PENDING_CALLS {
+///     child.begin_call().unwrap();
+/// }
+/// assert_eq!(child.begin_call(), Err(CallError::Overloaded));
+/// ```
 pub const MAX_PENDING_CALLS: usize = 10_000;
 
 /// Which end of the iframe this side is.
@@ -144,6 +155,21 @@ pub enum CallError {
 }
 
 /// What the browser side must do.
+///
+/// ```
+/// use crossframe::connection::{CallError, Connection, ConnectionState, DisconnectReason, Effect, Role};
+/// use crossframe::Origin;
+/// let mut child = Connection::new(Role::Child);
+/// child.connect(Origin::parse("https://shop.example").unwrap(), 1);
+/// let id = child.begin_call().unwrap();
+/// // Unmount: say bye, close the port, fail the pending call.
+/// assert_eq!(child.close(), [
+///     Effect::SendBye,
+///     Effect::ClosePort,
+///     Effect::FailCalls(vec![id], CallError::Disconnected(DisconnectReason::Closed)),
+///     Effect::State(ConnectionState::Disconnected(DisconnectReason::Closed)),
+/// ]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Post `hello` on the window path: to this exact origin, or (`None`) to
@@ -226,6 +252,15 @@ impl Connection {
     }
 
     /// Whether calls and messages can go out now.
+    ///
+    /// ```
+    /// # use crossframe::connection::{Connection, Role};
+    /// # use crossframe::Origin;
+    /// let mut child = Connection::new(Role::Child);
+    /// assert!(!child.is_connected());
+    /// child.connect(Origin::parse("https://shop.example").unwrap(), 1);
+    /// assert!(child.is_connected());
+    /// ```
     pub fn is_connected(&self) -> bool {
         matches!(self.state, ConnectionState::Connected { .. })
     }
@@ -241,6 +276,11 @@ impl Connection {
     }
 
     /// The side starts listening: say hello.
+    ///
+    /// ```
+    /// # use crossframe::connection::{Connection, Effect, Role};
+    /// assert_eq!(Connection::new(Role::Child).start(), [Effect::PostHello(None)]);
+    /// ```
     pub fn start(&mut self) -> Vec<Effect> {
         vec![Effect::PostHello(None)]
     }
@@ -249,6 +289,14 @@ impl Connection {
     ///
     /// Host: open a new channel (the child loaded, reloaded, or answered our
     /// hello). Child: the host (re)started; answer, and drop any old channel.
+    ///
+    /// ```
+    /// # use crossframe::connection::{Connection, Effect, Role};
+    /// # use crossframe::Origin;
+    /// let host = Origin::parse("https://shop.example").unwrap();
+    /// let mut child = Connection::new(Role::Child);
+    /// assert_eq!(child.hello(host.clone()), [Effect::PostHello(Some(host))]);
+    /// ```
     pub fn hello(&mut self, from: Origin) -> Vec<Effect> {
         if self.is_mismatched() {
             return Vec::new();
@@ -271,6 +319,17 @@ impl Connection {
     }
 
     /// Child: a `connect` with a port, from the host's window at an allowed origin.
+    ///
+    /// ```
+    /// # use crossframe::connection::{Connection, ConnectionState, Effect, Role};
+    /// # use crossframe::Origin;
+    /// let host = Origin::parse("https://shop.example").unwrap();
+    /// let mut child = Connection::new(Role::Child);
+    /// assert_eq!(
+    ///     child.connect(host.clone(), 7),
+    ///     [Effect::AdoptPort { session: 7 }, Effect::State(ConnectionState::Connected { peer: host })]
+    /// );
+    /// ```
     pub fn connect(&mut self, from: Origin, session: u64) -> Vec<Effect> {
         if self.role != Role::Child || self.is_mismatched() {
             return Vec::new();
@@ -283,7 +342,19 @@ impl Connection {
         effects
     }
 
-    /// Host: the child acknowledged a session on its port.
+    /// Host: the child acknowledged a session on its port. An `ack` of an
+    /// older session is ignored.
+    ///
+    /// ```
+    /// # use crossframe::connection::{Connection, ConnectionState, Effect, Role};
+    /// # use crossframe::Origin;
+    /// let child = Origin::parse("https://widget.example").unwrap();
+    /// let mut host = Connection::new(Role::Host);
+    /// host.hello(child.clone()); // session 1
+    /// host.hello(child.clone()); // the child reloaded: session 2
+    /// assert_eq!(host.ack(1), []);
+    /// assert_eq!(host.ack(2), [Effect::State(ConnectionState::Connected { peer: child })]);
+    /// ```
     pub fn ack(&mut self, session: u64) -> Vec<Effect> {
         if self.role != Role::Host || session != self.session || self.is_connected() {
             return Vec::new();
@@ -296,6 +367,19 @@ impl Connection {
 
     /// The peer said goodbye on the port: fail what is pending, close the
     /// port, and wait for the peer to come back.
+    ///
+    /// ```
+    /// # use crossframe::connection::{CallError, Connection, ConnectionState, DisconnectReason, Effect, Role};
+    /// # use crossframe::Origin;
+    /// let mut child = Connection::new(Role::Child);
+    /// child.connect(Origin::parse("https://shop.example").unwrap(), 1);
+    /// let id = child.begin_call().unwrap();
+    /// assert_eq!(child.bye(), [
+    ///     Effect::ClosePort,
+    ///     Effect::FailCalls(vec![id], CallError::Disconnected(DisconnectReason::PeerGone)),
+    ///     Effect::State(ConnectionState::Disconnected(DisconnectReason::PeerGone)),
+    /// ]);
+    /// ```
     pub fn bye(&mut self) -> Vec<Effect> {
         if !self.port_open {
             return Vec::new();
@@ -307,6 +391,19 @@ impl Connection {
 
     /// The peer's window sent an envelope of another protocol version. The
     /// first time, answer with our hello so the peer learns ours too.
+    ///
+    /// ```
+    /// # use crossframe::connection::{Connection, ConnectionState, DisconnectReason, Effect, Role};
+    /// # use crossframe::Origin;
+    /// let host = Origin::parse("https://shop.example").unwrap();
+    /// let mut child = Connection::new(Role::Child);
+    /// let reason = DisconnectReason::VersionMismatch { ours: 1, theirs: 2 };
+    /// assert_eq!(
+    ///     child.version_mismatch(host.clone(), 2),
+    ///     [Effect::State(ConnectionState::Disconnected(reason)), Effect::PostHello(Some(host.clone()))]
+    /// );
+    /// assert_eq!(child.version_mismatch(host, 2), []); // answered once
+    /// ```
     pub fn version_mismatch(&mut self, from: Origin, theirs: u64) -> Vec<Effect> {
         if self.is_mismatched() {
             return Vec::new();
@@ -322,6 +419,15 @@ impl Connection {
     }
 
     /// Host: the widget answered our hello with `refused`.
+    ///
+    /// ```
+    /// # use crossframe::connection::{Connection, ConnectionState, DisconnectReason, Effect, Role};
+    /// let mut host = Connection::new(Role::Host);
+    /// assert_eq!(
+    ///     host.refused(),
+    ///     [Effect::State(ConnectionState::Disconnected(DisconnectReason::Refused))]
+    /// );
+    /// ```
     pub fn refused(&mut self) -> Vec<Effect> {
         if self.role != Role::Host {
             return Vec::new();
@@ -332,6 +438,17 @@ impl Connection {
     }
 
     /// Child: the embedding page's origin is not allowed; we refuse to talk.
+    ///
+    /// ```
+    /// # use crossframe::connection::{Connection, Role};
+    /// # use crossframe::Origin;
+    /// let mut child = Connection::new(Role::Child);
+    /// child.parent_not_allowed(&Origin::parse("https://evil.example").unwrap());
+    /// assert_eq!(
+    ///     child.state().to_string(),
+    ///     "disconnected: embedded by https://evil.example, which is not an allowed host"
+    /// );
+    /// ```
     pub fn parent_not_allowed(&mut self, origin: &Origin) -> Vec<Effect> {
         if self.role != Role::Child {
             return Vec::new();
@@ -344,6 +461,16 @@ impl Connection {
     }
 
     /// This side goes away (unmount, page hide): say bye, close, fail all.
+    ///
+    /// ```
+    /// # use crossframe::connection::{Connection, ConnectionState, DisconnectReason, Effect, Role};
+    /// let mut host = Connection::new(Role::Host);
+    /// assert_eq!(
+    ///     host.close(),
+    ///     [Effect::State(ConnectionState::Disconnected(DisconnectReason::Closed))]
+    /// );
+    /// assert_eq!(host.close(), []); // once
+    /// ```
     pub fn close(&mut self) -> Vec<Effect> {
         if self.state == ConnectionState::Disconnected(DisconnectReason::Closed) {
             return Vec::new();
@@ -401,11 +528,33 @@ impl Connection {
 
     /// A response arrived: whether the call was still pending (a late answer
     /// to a call that timed out is ignored).
+    ///
+    /// ```
+    /// # use crossframe::connection::{Connection, Role};
+    /// # use crossframe::Origin;
+    /// let mut child = Connection::new(Role::Child);
+    /// child.connect(Origin::parse("https://shop.example").unwrap(), 1);
+    /// let id = child.begin_call().unwrap();
+    /// assert!(child.finish_call(id));
+    /// assert!(!child.finish_call(id)); // a second answer is not expected
+    /// ```
     pub fn finish_call(&mut self, id: u64) -> bool {
         self.pending.remove(&id)
     }
 
-    /// A call's deadline passed.
+    /// A call's deadline passed: fail it, unless its answer came first.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use crossframe::connection::{CallError, Connection, Effect, Role};
+    /// # use crossframe::Origin;
+    /// let mut child = Connection::new(Role::Child);
+    /// child.connect(Origin::parse("https://shop.example").unwrap(), 1);
+    /// let id = child.begin_call().unwrap();
+    /// let after = Duration::from_secs(5);
+    /// assert_eq!(child.timeout(id, after), [Effect::FailCalls(vec![id], CallError::TimedOut(after))]);
+    /// assert!(!child.finish_call(id)); // the late answer is not expected any more
+    /// ```
     pub fn timeout(&mut self, id: u64, after: Duration) -> Vec<Effect> {
         if self.pending.remove(&id) {
             vec![Effect::FailCalls(vec![id], CallError::TimedOut(after))]

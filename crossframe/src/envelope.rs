@@ -34,11 +34,26 @@ use serde_json::value::RawValue;
 use thiserror::Error;
 
 /// The protocol version this build speaks, sent in every envelope.
+///
+/// ```
+/// use crossframe::envelope::{encode, Frame, PROTOCOL_VERSION};
+/// let wire = encode(&Frame::<()>::Bye).unwrap();
+/// assert_eq!(wire, format!(r#"{{"crossframe":{PROTOCOL_VERSION},"kind":"bye"}}"#));
+/// ```
 pub const PROTOCOL_VERSION: u32 = 1;
 
 /// Default limit on an incoming message's length (in UTF-16 code units as
 /// the browser measures strings, bytes when decoding natively): 4 Mi.
 /// Longer messages are refused before they are copied or parsed.
+///
+/// ```
+/// use crossframe::envelope::{decode, DecodeError, DEFAULT_MAX_MESSAGE_LEN};
+/// let huge = "x".repeat(DEFAULT_MAX_MESSAGE_LEN + 1);
+/// assert!(matches!(
+///     decode::<String>(&huge, DEFAULT_MAX_MESSAGE_LEN),
+///     Err(DecodeError::TooLarge { max: DEFAULT_MAX_MESSAGE_LEN, .. })
+/// ));
+/// ```
 pub const DEFAULT_MAX_MESSAGE_LEN: usize = 4 * 1024 * 1024;
 
 /// What an envelope carries. `T` is the body's type; decode with

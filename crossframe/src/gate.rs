@@ -80,6 +80,17 @@ pub struct Stats {
 }
 
 /// The shape of `MessageEvent.data`, as far as admission cares.
+///
+/// ```
+/// use crossframe::envelope::DecodeError;
+/// use crossframe::gate::{read_frame, Data};
+/// use crossframe::DropReason;
+/// let not_a_string = Data::Other("object".into());
+/// assert_eq!(
+///     read_frame::<String>(not_a_string, 1024),
+///     Err(DropReason::Decode(DecodeError::NotText("object".into())))
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Data {
     /// A string (our envelopes are JSON strings).

@@ -72,7 +72,7 @@ struct Inner<Theirs: Api, Ours: Api> {
     alarm: RefCell<Option<(f64, Timeout)>>,
 }
 
-/// A connection to the peer window; see the [module docs](self).
+/// A connection to the peer window; see the [crate docs](crate).
 ///
 /// ```no_run
 /// use crossframe::{Api, ConnectionOptions, Handlers, Link, OriginPolicy};

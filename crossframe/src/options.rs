@@ -10,7 +10,7 @@ use crate::origin::{Origin, OriginPolicy};
 use crate::peer::{IframeRef, PeerWindow};
 use crate::resize::DEFAULT_MAX_FRAME_HEIGHT;
 
-/// How a [`Link`] finds and checks its peer.
+/// How a [`Link`](crate::Link) finds and checks its peer.
 ///
 /// ```
 /// use std::time::Duration;
