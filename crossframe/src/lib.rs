@@ -28,6 +28,11 @@
 //! ```
 #![deny(missing_docs, missing_debug_implementations)]
 
+// The crate README's examples compile, or the doc tests fail.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 mod answering;
 mod api;
 mod calls;
