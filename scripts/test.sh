@@ -10,7 +10,8 @@
 #   5. deploy/nginx.conf served over those bundles by nginx on loopback: the
 #      headers of every kind of file on both sites (scripts/check-nginx.sh)
 #   6. end to end in Chromium, Firefox and WebKit: both apps on two sites plus
-#      a third origin, embed.js in a plain page, hostile pages, load, Back/Forward,
+#      a third origin (connected, and in plain messaging, ?mode=plain),
+#      embed.js in a plain page, hostile pages, load, Back/Forward,
 #      and the README's run command itself (trunk serve); ends with the
 #      engine x test matrix
 #   7. the benchmark in quick mode (proves it still runs; no timing is asserted)

@@ -8,13 +8,18 @@
 //! (never another origin); `?slow=MS` is how long the widget takes to answer
 //! the "Slow answer" buttons (default 3000: a test passes 600000, so that a
 //! call is still pending by construction whatever the machine's speed).
+//! `?mode=plain` is the seed scenario with plain messaging instead of a
+//! connection (`use_post_message` and `Received::reply`, see `plain.rs`);
+//! the widget is then embedded with `?mode=plain` too.
+
+mod plain;
 
 use std::time::Duration;
 
 use crossframe::{use_connection, CallError, ConnectionOptions, ConnectionState, Handlers, Origin};
 use crossframe_demo_child::config::{load, without_config, HostConfig, RELEASE};
 use crossframe_demo_child::ui::{
-    clock, shown_text, state_class, use_refused, Log, SendForm, Tally, BURST,
+    clock, shown_text, state_class, use_refused, Log, Mode, SendForm, Tally, BURST,
 };
 use crossframe_demo_child::{
     ChildToHost, HostPage, HostRequest, HostResponse, Widget, WidgetRequest, WidgetResponse,
@@ -80,6 +85,38 @@ fn child_target(child_url: &str) -> Result<(String, Origin), String> {
     Ok((url, origin))
 }
 
+/// `url` with `?mode=plain` when `mode` is plain (the widget follows the
+/// host's mode), else unchanged.
+fn in_mode(url: &str, mode: Mode) -> Result<String, String> {
+    match mode {
+        Mode::Connection => Ok(url.to_owned()),
+        Mode::Plain => {
+            let url = web_sys::Url::new(url).map_err(|_| format!("{url:?} is not a URL"))?;
+            url.search_params().set("mode", "plain");
+            Ok(url.href())
+        }
+    }
+}
+
+/// This page's URL in the other mode (other parameters kept).
+fn other_mode_href(mode: Mode) -> String {
+    let fallback = match mode {
+        Mode::Connection => "?mode=plain",
+        Mode::Plain => "?",
+    };
+    let Some(href) = web_sys::window().and_then(|w| w.location().href().ok()) else {
+        return fallback.to_owned();
+    };
+    let Ok(url) = web_sys::Url::new(&href) else {
+        return fallback.to_owned();
+    };
+    match mode {
+        Mode::Connection => url.search_params().set("mode", "plain"),
+        Mode::Plain => url.search_params().delete("mode"),
+    }
+    url.href()
+}
+
 /// Loads the deployed `config.json` from beside the bundle (or, without one,
 /// the child URL the build was given: a release build given none shows an
 /// error rather than embed the development default).
@@ -131,7 +168,13 @@ fn Page(props: &PageProps) -> Html {
     let page_origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
-    let target = child_target(&props.child_url);
+    let mode = Mode::current();
+    let target =
+        child_target(&props.child_url).and_then(|(url, origin)| Ok((in_mode(&url, mode)?, origin)));
+    let switch = match mode {
+        Mode::Connection => "switch to plain messaging",
+        Mode::Plain => "switch to a connection",
+    };
     html! {
         <main class="host">
             <h1>{ "crossframe demo host" }</h1>
@@ -139,13 +182,20 @@ fn Page(props: &PageProps) -> Html {
                 { "This page: " }<code>{ page_origin }</code>
                 { " — widget: " }<code>{ props.child_url.clone() }</code>
             </p>
-            { match target {
-                Ok((url, origin)) => html! {
+            <p class="meta" data-testid="mode">
+                { "Mode: " }{ mode.describe() }{ " — " }
+                <a data-testid="mode-switch" href={other_mode_href(mode)}>{ switch }</a>
+            </p>
+            { match (target, mode) {
+                (Ok((url, origin)), Mode::Connection) => html! {
                     for index in 0..count {
                         <Embed key={index} {index} url={url.clone()} origin={origin.clone()} />
                     }
                 },
-                Err(error) => html! {
+                (Ok((url, origin)), Mode::Plain) => html! {
+                    <plain::PlainEmbed {url} {origin} />
+                },
+                (Err(error), _) => html! {
                     <p class="error" data-testid="config-error">
                         { format!("Bad child URL, not talking to it: {error}") }
                     </p>

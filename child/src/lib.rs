@@ -123,5 +123,54 @@ pub enum HostResponse {
     Title(String),
 }
 
+/// Plain messaging (`?mode=plain`, no connection): what the host posts to
+/// the widget with `use_post_message`.
+///
+/// ```
+/// use crossframe_demo_child::PlainToChild;
+/// let wire = serde_json::to_string(&PlainToChild::Text("Hello".into())).unwrap();
+/// assert_eq!(wire, r#"{"Text":"Hello"}"#);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlainToChild {
+    /// Text typed on the host page ("Hello").
+    Text(String),
+}
+
+/// Plain messaging (`?mode=plain`): the widget's answer to each
+/// [`PlainToChild`], sent with `Received::reply` (to `event.source`, at
+/// `event.origin`).
+///
+/// ```
+/// use crossframe_demo_child::PlainToHost;
+/// assert_eq!(PlainToHost::reply_to("Hello", "http://localhost:8081/?mode=plain"), PlainToHost::Reply {
+///     text: "您好, I got: Hello".into(),
+///     location: "http://localhost:8081/?mode=plain".into(),
+/// });
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlainToHost {
+    /// The widget got this text.
+    Reply {
+        /// The answer shown to people.
+        text: String,
+        /// The widget's `location.href`, as it says (the host shows the
+        /// origin the browser vouches for beside it).
+        location: String,
+    },
+}
+
+impl PlainToHost {
+    /// The widget's answer to `text`, sent from `location` (a long text is
+    /// cut as the logs cut it, so the answer stays well within the host's
+    /// `max_message_len`).
+    pub fn reply_to(text: &str, location: &str) -> Self {
+        PlainToHost::Reply {
+            text: format!("您好, I got: {}", ui::shown_text(text.to_owned())),
+            location: location.to_owned(),
+        }
+    }
+}
+
 pub mod config;
 pub mod ui;

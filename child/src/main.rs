@@ -1,11 +1,15 @@
 //! The demo child widget: shows every message and greeting it receives with
 //! the sender's origin, answers the host's calls (greeting with its own
 //! location, location, sums, slow answers), and can message and call the host.
+//! With `?mode=plain` (the host passes its mode on) it uses plain messaging
+//! instead: see `plain.rs`.
+
+mod plain;
 
 use crossframe::{use_connection, ConnectionOptions, ConnectionState, Handlers, OriginPolicy};
 use crossframe_demo_child::config::{without_config, WidgetConfig, RELEASE};
 use crossframe_demo_child::ui::{
-    clock, shown_text, state_class, use_refused, Log, SendForm, Tally, BURST,
+    clock, shown_text, state_class, use_refused, Log, Mode, SendForm, Tally, BURST,
 };
 use crossframe_demo_child::{
     ChildToHost, HostPage, HostRequest, HostResponse, HostToChild, Widget, WidgetRequest,
@@ -68,12 +72,14 @@ fn App() -> Html {
             });
         });
     }
-    match &*config {
-        None => html! { <main class="child"><p>{ "Loading configuration…" }</p></main> },
-        Some(Ok(allowed)) => html! { <WidgetView allowed={allowed.clone()} /> },
-        Some(Err(error)) => {
-            html! { <WidgetView allowed={OriginPolicy::new()} config_error={error.clone()} /> }
-        }
+    let (allowed, config_error) = match &*config {
+        None => return html! { <main class="child"><p>{ "Loading configuration…" }</p></main> },
+        Some(Ok(allowed)) => (allowed.clone(), None),
+        Some(Err(error)) => (OriginPolicy::new(), Some(error.clone())),
+    };
+    match Mode::current() {
+        Mode::Connection => html! { <WidgetView {allowed} {config_error} /> },
+        Mode::Plain => html! { <plain::PlainWidget {allowed} {config_error} /> },
     }
 }
 
@@ -177,6 +183,7 @@ fn WidgetView(props: &WidgetProps) -> Html {
                 { "I run at " }<code data-testid="location">{ location }</code>
                 { "; hosts allowed: " }<code>{ allowed.to_string() }</code>
             </p>
+            <p class="meta" data-testid="mode">{ "Mode: " }{ Mode::Connection.describe() }</p>
             if let Some(error) = config_error {
                 <p class="error" data-testid="config-error">
                     { format!("Bad configuration, refusing all messages: {error}") }

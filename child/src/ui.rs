@@ -18,6 +18,58 @@ pub fn clock() -> String {
     )
 }
 
+/// Which of the demo's two modes a page runs in, from its `?mode=`: a
+/// connection (`use_connection`, the default) or plain messaging
+/// (`?mode=plain`: `use_post_message` only, the seed scenario). The host
+/// page passes its mode on to the widget in the iframe's URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `use_connection`: handshake, calls, reconnects.
+    Connection,
+    /// `use_post_message`: typed messages, answered with `Received::reply`.
+    Plain,
+}
+
+impl Mode {
+    /// The mode a URL's query string (`location.search`) asks for.
+    ///
+    /// ```
+    /// use crossframe_demo_child::ui::Mode;
+    /// assert_eq!(Mode::from_search("?mode=plain"), Mode::Plain);
+    /// assert_eq!(Mode::from_search("?children=2&mode=plain"), Mode::Plain);
+    /// assert_eq!(Mode::from_search(""), Mode::Connection);
+    /// assert_eq!(Mode::from_search("?mode=plainer"), Mode::Connection);
+    /// assert_eq!(Mode::from_search("?xmode=plain"), Mode::Connection);
+    /// ```
+    pub fn from_search(search: &str) -> Self {
+        let plain = search
+            .trim_start_matches('?')
+            .split('&')
+            .any(|pair| pair == "mode=plain");
+        if plain {
+            Mode::Plain
+        } else {
+            Mode::Connection
+        }
+    }
+
+    /// This page's mode.
+    pub fn current() -> Self {
+        let search = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default();
+        Self::from_search(&search)
+    }
+
+    /// One line for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Mode::Connection => "connection (use_connection: handshake, calls, reconnects)",
+            Mode::Plain => "plain messaging (use_post_message and Received::reply)",
+        }
+    }
+}
+
 /// Properties of [`SendForm`].
 #[derive(Properties, PartialEq)]
 pub struct SendFormProps {
