@@ -63,8 +63,9 @@ fn on_click(button: &HtmlButtonElement, handler: impl FnMut() + 'static) {
 }
 
 /// Appends "origin text" to the log, as text (never as HTML).
-fn log(document: &Document, list: &Element, origin: &str, text: &str) {
+fn log(list: &Element, origin: &str, text: &str) {
     let entry = || -> Result<(), JsValue> {
+        let document = list.owner_document().ok_or("the log is in no document")?;
         let item = document.create_element("li")?;
         item.set_class_name("received");
         for (class, content) in [("origin", origin), ("text", text)] {
@@ -116,20 +117,12 @@ fn start() -> Result<(), String> {
     // What the widget sends us: its messages go to the log, its one call
     // (our title) is answered at once.
     let handlers = Handlers::<Widget, HostPage>::new()
-        .on_message({
-            let document = document.clone();
-            move |message, widget| match message {
-                ChildToHost::Text(text) => {
-                    log(&document, &received, widget.origin().as_str(), &text)
-                }
-                ChildToHost::Tally(_) => {} // the demo host's load test; not shown here
-            }
+        .on_message(move |message, widget| match message {
+            ChildToHost::Text(text) => log(&received, widget.origin().as_str(), &text),
+            ChildToHost::Tally(_) => {} // the demo host's load test; not shown here
         })
-        .on_request({
-            let document = document.clone();
-            move |request, _widget| match request {
-                HostRequest::Title => Ok(HostResponse::Title(document.title())),
-            }
+        .on_request(move |request, _widget| match request {
+            HostRequest::Title => Ok(HostResponse::Title(document.title())),
         });
     // Every state change: shown, and the buttons usable only while connected.
     let show_state = {
