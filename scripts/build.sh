@@ -2,6 +2,9 @@
 # Builds both apps' static release bundles (trunk build --release):
 #   dist/        the host page
 #   child/dist/  the child widget
+# and the host page without Yew (plain wasm-bindgen on crossframe's core):
+#   examples/plain-host/dist/  served under /plain-host/ (EXAMPLE_PUBLIC_URL)
+#     on the host's origin by the end-to-end tests, beside the demo host
 #
 #   CROSSFRAME_CHILD_URL     where the host loads the widget from, if dist/config.json is missing
 #   CROSSFRAME_HOST_ORIGINS  which host origins the widget talks to, if child/dist/config.json is missing
@@ -10,6 +13,7 @@
 #   PUBLIC_URL / CHILD_PUBLIC_URL  the path each bundle is served under (default /);
 #     absolute (/path/ or https://...): each app reads config.json beside its
 #     own script, whose URL must not depend on the page's path
+#   EXAMPLE_PUBLIC_URL  the path the example is served under (default /plain-host/)
 source "$(dirname "$0")/tools.sh"
 _steps=4
 ensure_rust_tools
@@ -30,9 +34,11 @@ echo "Building the child widget (release, wasm-opt -Oz)..." >&2
 (cd child && trunk build --release --public-url "${CHILD_PUBLIC_URL:-/}")
 echo "Building the host page (release, wasm-opt -Oz)..." >&2
 trunk build --release --public-url "${PUBLIC_URL:-/}"
+echo "Building the host page without Yew, examples/plain-host (release, wasm-opt -Oz)..." >&2
+(cd examples/plain-host && trunk build --release --public-url "${EXAMPLE_PUBLIC_URL:-/plain-host/}")
 
 size() { # gzipped bytes of the wasm and js in a dist folder
   cat "$1"/*.wasm "$1"/*.js | gzip -9 | wc -c
 }
-printf 'Bundles (wasm + js, gzipped): host %d KB, child %d KB\n' \
-  $(($(size dist) / 1024)) $(($(size child/dist) / 1024)) >&2
+printf 'Bundles (wasm + js, gzipped): host %d KB, child %d KB, host without Yew %d KB\n' \
+  $(($(size dist) / 1024)) $(($(size child/dist) / 1024)) $(($(size examples/plain-host/dist) / 1024)) >&2

@@ -2,16 +2,17 @@
 # Runs every test: installs what is missing (wasm32 target, trunk,
 # wasm-bindgen-cli, wasm-opt, Chromium, Firefox ESR, WebKitGTK's driver, Xvfb,
 # geckodriver, nginx, curl, the e2e runner's npm packages), then
-#   1. formatting and clippy (native and wasm32); the crate's docs (rustdoc
-#      -D warnings, native and wasm32) and package (cargo publish --dry-run)
+#   1. formatting and clippy (native and wasm32); the core builds without Yew;
+#      the crate's docs (rustdoc -D warnings, native and wasm32) and package
+#      (cargo publish --dry-run)
 #   2. native tests: origin policy, envelope codec, admission gate, state machine, doctests, properties
 #   3. the hooks and the Link in Chromium, Firefox and WebKit (wasm-bindgen-test)
-#   4. release bundles of both apps (trunk build --release)
+#   4. release bundles of both apps and of examples/plain-host (trunk build --release)
 #   5. deploy/nginx.conf served over those bundles by nginx on loopback: the
 #      headers of every kind of file on both sites (scripts/check-nginx.sh)
 #   6. end to end in Chromium, Firefox and WebKit: both apps on two sites plus
-#      a third origin (connected, and in plain messaging, ?mode=plain),
-#      embed.js in a plain page, hostile pages, load, Back/Forward,
+#      a third origin (connected, and in plain messaging, ?mode=plain), the
+#      host page without Yew, embed.js in a plain page, hostile pages, load, Back/Forward,
 #      and the README's run command itself (trunk serve); ends with the
 #      engine x test matrix
 #   7. the benchmark in quick mode (proves it still runs; no timing is asserted)
@@ -28,10 +29,21 @@ cd "$CROSSFRAME_ROOT"
 stage() { printf '\n\033[1m==> %s\033[0m (%s)\n' "$*" "$(date +%T)" >&2; }
 
 if [ "${CROSSFRAME_SKIP_LINT:-0}" != 1 ]; then
-  stage "1/7 formatting and clippy (native and wasm32); the crate's docs and package"
+  stage "1/7 formatting and clippy (native and wasm32), the core without Yew, the crate's docs and package"
   cargo fmt --all -- --check
   cargo clippy --workspace --all-targets --quiet -- -D warnings
   cargo clippy --workspace --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings
+  # The core without Yew (issue 13): it builds, and Yew is not in its tree
+  # nor in that of examples/plain-host (which uses the widget's types too).
+  cargo build --quiet -p crossframe --no-default-features --target wasm32-unknown-unknown
+  for package in "crossframe --no-default-features" crossframe-example-plain-host; do
+    # shellcheck disable=SC2086 # $package is a package and its flags
+    if cargo tree -p $package --target wasm32-unknown-unknown -e normal --prefix none | grep -iE '^yew'; then
+      echo "test.sh: cargo tree -p $package has Yew in it (above): crossframe's core must need" \
+        "web-sys and wasm-bindgen only; put what needs Yew behind a \"yew\" feature" >&2
+      exit 1
+    fi
+  done
   RUSTDOCFLAGS="-D warnings" cargo doc -p crossframe --no-deps --quiet
   RUSTDOCFLAGS="-D warnings" cargo doc -p crossframe --no-deps --quiet --target wasm32-unknown-unknown
   # The crate packages its own copies of the root's license texts.

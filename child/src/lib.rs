@@ -13,7 +13,7 @@ pub const DEFAULT_HOST_ORIGINS: &str = "http://127.0.0.1:8080";
 ///
 /// ```
 /// use crossframe_demo_child::{Widget, WidgetRequest};
-/// fn ask(link: crossframe::ConnectionHandle<Widget, crossframe_demo_child::HostPage>) {
+/// fn ask(link: &crossframe::Link<Widget, crossframe_demo_child::HostPage>) {
 ///     let _answer = link.call(WidgetRequest::Location);
 /// }
 /// ```
@@ -173,4 +173,5 @@ impl PlainToHost {
 }
 
 pub mod config;
+#[cfg(feature = "yew")]
 pub mod ui;
