@@ -265,3 +265,27 @@ async fn unmounting_fails_pending_calls_at_once() {
     })
     .await;
 }
+
+#[wasm_bindgen_test]
+async fn a_link_made_after_the_peer_loaded_connects_and_talks() {
+    let page = Page::open().await;
+    wait_until("the peer has loaded", || {
+        !page.peer("return fake").is_undefined()
+    })
+    .await;
+    let handlers = Handlers::new().on_message(|text: String, peer: &crossframe::Peer<Numbers>| {
+        peer.send(&format!("echo:{text}")).ok();
+    });
+    let link = page.connect(|o| o, handlers).await;
+    page.peer("fake.send({ kind: 'message', body: 'z' })");
+    wait_until("answered", || {
+        page.peer(
+            "return fake.received.filter((f) => f.kind === 'message').map((f) => f.body).join()",
+        )
+        .as_string()
+        .as_deref()
+            == Some("echo:z")
+    })
+    .await;
+    drop(link);
+}

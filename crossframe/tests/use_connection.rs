@@ -35,6 +35,8 @@ struct Props {
     call_timeout_ms: u64,
     iframe: NodeRef,
     out: Out,
+    /// How many times `Page` rendered.
+    renders: Rc<std::cell::Cell<u32>>,
 }
 
 impl PartialEq for Props {
@@ -57,6 +59,7 @@ impl PartialEq for Props {
 
 #[component]
 fn Page(props: &Props) -> Html {
+    props.renders.set(props.renders.get() + 1);
     html! {
         <>
             if props.connected { <Connector ..props.clone() /> }
@@ -97,6 +100,7 @@ impl Mounted {
             call_timeout_ms: 5_000,
             iframe: NodeRef::default(),
             out: Out::default(),
+            renders: Default::default(),
         };
         let app = yew::Renderer::<Page>::with_root_and_props(root, props.clone()).render();
         Mounted {
@@ -105,11 +109,16 @@ impl Mounted {
         }
     }
 
-    fn update(&mut self, change: impl FnOnce(&mut Props)) {
+    /// Changes the props, and waits until the page has rendered them (Yew
+    /// renders an update later, with the components under it).
+    async fn update(&mut self, change: impl FnOnce(&mut Props)) {
         change(&mut self.props);
+        let before = self.props.renders.get();
         if let Some(app) = self.app.as_mut() {
             app.update(self.props.clone());
         }
+        let renders = self.props.renders.clone();
+        wait_until("the update is rendered", || renders.get() > before).await;
     }
 
     fn handle(&self) -> Option<Handle> {
@@ -161,7 +170,7 @@ async fn unmounting_says_bye_and_fails_pending_calls() {
     let mut page = Mounted::new().await;
     let handle = page.connected().await;
     let call = handle.call_with_timeout(1, Duration::MAX);
-    page.update(|p| p.connected = false);
+    page.update(|p| p.connected = false).await;
     assert_eq!(
         call.await,
         Err(CallError::Disconnected(DisconnectReason::Closed))
@@ -185,7 +194,8 @@ async fn new_handlers_and_options_take_effect_without_reconnecting() {
     page.update(|p| {
         p.tag = "b".into();
         p.call_timeout_ms = 10_000;
-    });
+    })
+    .await;
     page.peer("fake.send({ kind: 'message', body: 'y' })");
     wait_until("the new handler answers", || {
         page.peer_messages() == ["a:x", "b:y"]
@@ -202,13 +212,38 @@ async fn new_handlers_and_options_take_effect_without_reconnecting() {
 #[wasm_bindgen_test]
 async fn fixing_the_allow_list_reconnects() {
     let mut page = Mounted::new().await;
-    page.update(|p| p.allowed = "https://elsewhere.example".into());
+    page.update(|p| p.allowed = "https://elsewhere.example".into())
+        .await;
     // The first Link may have connected already; the new one must not.
     wait_until("the new policy is in force", || {
         page.handle()
             .is_some_and(|h| !matches!(h.state(), ConnectionState::Connected { .. }))
     })
     .await;
-    page.update(|p| p.allowed = own_origin().to_string());
+    page.update(|p| p.allowed = own_origin().to_string()).await;
     page.connected().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_new_iframe_element_gets_a_new_connection() {
+    let mut page = Mounted::new().await;
+    page.connected().await;
+    let old = page.props.iframe.get();
+    page.update(|p| p.iframe_key = 1).await;
+    // Yew renders the update later: wait for the new element first.
+    wait_until("the page has a new iframe", || {
+        page.props.iframe.get().is_some() && page.props.iframe.get() != old
+    })
+    .await;
+    // Its peer connects: only a Link on the new element can answer it.
+    wait_until("the new frame's peer has a session", || {
+        page.peer_number("return fake.sessions") >= 1.0
+    })
+    .await;
+    page.connected().await;
+    page.peer("fake.send({ kind: 'message', body: 'z' })");
+    wait_until("answered on the new connection", || {
+        page.peer_messages() == ["a:z"]
+    })
+    .await;
 }
