@@ -1,0 +1,159 @@
+//! The private `MessagePort`: opening or adopting it, what arrives on it,
+//! the liveness ping, and the child's height reports.
+
+use super::*;
+
+impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
+    pub(super) fn on_port_message(&self, event: &MessageEvent) {
+        let (max_len, peer) = {
+            let options = self.options.borrow();
+            (options.max_message_len, options.target_origin.clone())
+        };
+        let origin = match self.machine.borrow().state() {
+            ConnectionState::Connected { peer } => peer.clone(),
+            _ => peer.unwrap_or_else(Origin::null),
+        };
+        let dropped = |reason: DropReason| Dropped {
+            origin: format!("{origin} (private channel)"),
+            reason,
+        };
+        // Our private port: no origin or window to check, the rest of the gate.
+        let data = classify_port_data(&event.data(), max_len);
+        let frame = match read_frame::<Box<RawValue>>(data, max_len) {
+            Ok(frame) => frame,
+            Err(reason) => return self.drop_message(dropped(reason)),
+        };
+        let effects = match frame {
+            Frame::Ack { session } => self.machine.borrow_mut().ack(session),
+            Frame::Bye => self.machine.borrow_mut().bye(),
+            Frame::Ping => {
+                if let Some(port) = self.port.borrow().as_ref() {
+                    let _ = post_on_port::<()>(&port.port, &Frame::Pong);
+                }
+                return;
+            }
+            Frame::Pong => {
+                self.ping_timer.borrow_mut().take();
+                return;
+            }
+            Frame::Message(raw) => return self.deliver_message(&raw, &origin),
+            Frame::Request { id, body } => return self.answer(id, &body, origin),
+            Frame::Response { id, result } => return self.resolve(id, result, &origin),
+            Frame::Resize { height } => {
+                self.delivered();
+                return self.follow_height(height);
+            }
+            other => return self.drop_message(dropped(DropReason::UnexpectedKind(other.kind()))),
+        };
+        self.delivered();
+        self.apply(effects);
+    }
+
+    pub(super) fn listen_to(&self, port: MessagePort) -> Port {
+        let weak = self.this.clone();
+        let listener = EventListener::new(&port, "message", move |event| {
+            if let (Some(inner), Some(event)) = (weak.upgrade(), event.dyn_ref::<MessageEvent>()) {
+                inner.on_port_message(event);
+            }
+        });
+        port.start();
+        Port {
+            port,
+            _listener: listener,
+        }
+    }
+
+    /// The session's port changes (a new channel, or none): the old one is
+    /// closed, and the answers still running for its session are cancelled.
+    pub(super) fn replace_port(&self, port: Option<Port>) {
+        let old = std::mem::replace(&mut *self.port.borrow_mut(), port);
+        if let Some(old) = old {
+            old.port.close();
+        }
+        self.answering.borrow_mut().cancel_all();
+    }
+
+    pub(super) fn open_channel(&self, to: &Origin, session: u64) {
+        let Some(window) = self.options.borrow().peer.window() else {
+            return;
+        };
+        let Ok(channel) = MessageChannel::new() else {
+            return;
+        };
+        self.replace_port(Some(self.listen_to(channel.port1())));
+        if let Err(error) = post_with_port(
+            &window,
+            &Frame::<()>::Connect { session },
+            to,
+            &channel.port2(),
+        ) {
+            web_sys::console::warn_1(&format!("crossframe: connect to {to}: {error}").into());
+        }
+    }
+
+    pub(super) fn adopt_port(&self, session: u64) {
+        let Some(port) = self.incoming_port.borrow_mut().take() else {
+            return;
+        };
+        let port = self.listen_to(port);
+        if let Err(error) = post_on_port::<()>(&port.port, &Frame::Ack { session }) {
+            web_sys::console::warn_1(&format!("crossframe: ack: {error}").into());
+        }
+        self.replace_port(Some(port));
+        self.height_sent.set(None);
+        self.report_height();
+    }
+
+    /// Host: asks the peer on the current port whether it is still there;
+    /// without an answer in [`PING_TIMEOUT`] it is taken for gone.
+    pub(super) fn ping(&self) {
+        if !self.machine.borrow().is_connected() {
+            return;
+        }
+        let Some(port) = self.port.borrow().as_ref().map(|p| p.port.clone()) else {
+            return;
+        };
+        let weak = self.this.clone();
+        let timer = Timeout::new(PING_TIMEOUT.as_millis() as u32, move || {
+            if let Some(inner) = weak.upgrade() {
+                let still_same = inner.port.borrow().as_ref().is_some_and(|p| p.port == port);
+                inner.ping_timer.borrow_mut().take();
+                if still_same {
+                    let effects = inner.machine.borrow_mut().bye();
+                    inner.apply(effects);
+                }
+            }
+        });
+        *self.ping_timer.borrow_mut() = Some(timer);
+        if let Some(port) = self.port.borrow().as_ref() {
+            let _ = post_on_port::<()>(&port.port, &Frame::Ping);
+        }
+    }
+
+    /// Child: the content height changed (or we just connected).
+    pub(super) fn report_height(&self) {
+        let Some(height) = self.height.get() else {
+            return;
+        };
+        if self.height_sent.get() == Some(height) || !self.machine.borrow().is_connected() {
+            return;
+        }
+        if let Some(port) = self.port.borrow().as_ref() {
+            if post_on_port::<()>(&port.port, &Frame::Resize { height }).is_ok() {
+                self.height_sent.set(Some(height));
+            }
+        }
+    }
+
+    /// Host: the widget's content is `height` px high; so is its iframe
+    /// now, up to [`ConnectionOptions::max_frame_height`].
+    pub(super) fn follow_height(&self, height: u64) {
+        let options = self.options.borrow();
+        let (PeerWindow::Frame(iframe), true) = (&options.peer, options.auto_resize) else {
+            return;
+        };
+        if let Some(iframe) = iframe.get() {
+            follow_height(&iframe, height, options.max_frame_height);
+        }
+    }
+}
