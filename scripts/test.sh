@@ -59,11 +59,13 @@ fi
 
 stage "2/7 native tests"
 cargo test --workspace
+# The core's doc examples compile and pass without Yew too.
+cargo test -p crossframe --no-default-features --doc
 
 stage "3/7 the hooks and the Link in Chromium, Firefox and WebKit (wasm-bindgen-test)"
 (
   cd crossframe
-  browser_tests() { cargo test --target wasm32-unknown-unknown --test hook --test link --test use_connection; }
+  browser_tests() { cargo test --target wasm32-unknown-unknown --test hook --test link --test use_connection --test messenger; }
   echo "-- Chromium" >&2
   (unset GECKODRIVER && export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} && browser_tests)
   echo "-- Firefox" >&2

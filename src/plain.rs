@@ -59,7 +59,7 @@ pub fn PlainEmbed(props: &PlainEmbedProps) -> Html {
 
     let on_message = {
         let log = log.dispatcher();
-        move |received: Received<PlainToHost>| {
+        move |received: Received<PlainToHost, PlainToChild>| {
             let PlainToHost::Reply { text, location } = received.message;
             let mut entry = Entry::new(Direction::Received, &received.origin, text);
             entry.detail = Some(format!("says it runs at {}", shown_text(location)));

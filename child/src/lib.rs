@@ -166,12 +166,13 @@ impl PlainToHost {
     /// `max_message_len`).
     pub fn reply_to(text: &str, location: &str) -> Self {
         PlainToHost::Reply {
-            text: format!("您好, I got: {}", ui::shown_text(text.to_owned())),
+            text: format!("您好, I got: {}", text::shown_text(text.to_owned())),
             location: location.to_owned(),
         }
     }
 }
 
 pub mod config;
+pub mod text;
 #[cfg(feature = "yew")]
 pub mod ui;

@@ -42,7 +42,7 @@ pub fn PlainWidget(props: &PlainWidgetProps) -> Html {
         let received = received.dispatcher();
         let notes = notes.dispatcher();
         let location = location.clone();
-        move |message: Received<PlainToChild>| {
+        move |message: Received<PlainToChild, PlainToHost>| {
             let PlainToChild::Text(text) = &message.message;
             // To event.source, at event.origin: the window that sent it, and
             // only while it is still on that origin.

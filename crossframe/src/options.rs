@@ -12,10 +12,11 @@ use crate::resize::DEFAULT_MAX_FRAME_HEIGHT;
 
 /// How a [`Link`](crate::Link) finds and checks its peer.
 ///
-/// ```
+/// ```no_run
+/// # fn iframe() -> web_sys::HtmlIFrameElement { unimplemented!() }
 /// use std::time::Duration;
 /// use crossframe::{ConnectionOptions, Origin, OriginPolicy};
-/// let host = ConnectionOptions::frame(yew::NodeRef::default(), Origin::parse("http://localhost:8081").unwrap())
+/// let host = ConnectionOptions::frame(iframe(), Origin::parse("http://localhost:8081").unwrap())
 ///     .call_timeout(Duration::from_secs(2));
 /// let child = ConnectionOptions::parent(OriginPolicy::parse("http://127.0.0.1:8080").unwrap());
 /// assert_eq!(child.call_timeout, crossframe::DEFAULT_CALL_TIMEOUT);
@@ -110,9 +111,10 @@ impl ConnectionOptions {
     /// Host: the tallest the iframe may become (default
     /// [`DEFAULT_MAX_FRAME_HEIGHT`](crate::DEFAULT_MAX_FRAME_HEIGHT)).
     ///
-    /// ```
+    /// ```no_run
+    /// # fn iframe() -> web_sys::HtmlIFrameElement { unimplemented!() }
     /// # use crossframe::{ConnectionOptions, Origin};
-    /// let options = ConnectionOptions::frame(yew::NodeRef::default(), Origin::parse("https://widget.example").unwrap())
+    /// let options = ConnectionOptions::frame(iframe(), Origin::parse("https://widget.example").unwrap())
     ///     .max_frame_height(2_000);
     /// assert_eq!(options.max_frame_height, 2_000);
     /// ```

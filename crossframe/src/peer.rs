@@ -15,10 +15,14 @@ use crate::origin::{Origin, OriginPolicy};
 /// Where the host finds its `<iframe>`: the element itself, or (with the
 /// `yew` feature) a `yew::NodeRef` that points at it once rendered.
 ///
-/// ```
+/// ```no_run
 /// use crossframe::IframeRef;
-/// let not_yet_rendered = IframeRef::from(yew::NodeRef::default());
-/// assert!(not_yet_rendered.get().is_none());
+/// # fn iframe() -> web_sys::HtmlIFrameElement { unimplemented!() }
+/// let element = IframeRef::from(iframe()); // an element you made
+/// # #[cfg(feature = "yew")] {
+/// let rendered_later = IframeRef::from(yew::NodeRef::default()); // Yew's ref to <iframe ref={…}>
+/// assert!(rendered_later.get().is_none());
+/// # }
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct IframeRef(IframeSource);
@@ -61,11 +65,41 @@ impl From<yew::NodeRef> for IframeRef {
     }
 }
 
+/// What decides who the peer is, for the hooks: when it changes, they
+/// subscribe anew (a new listener, a new handshake).
+#[cfg(feature = "yew")]
+#[derive(PartialEq)]
+pub(crate) struct PeerKey {
+    /// Host: the iframe element now (`None` before it is rendered); child: `None`.
+    iframe: Option<Option<HtmlIFrameElement>>,
+    allowed: OriginPolicy,
+    target_origin: Option<Origin>,
+}
+
+#[cfg(feature = "yew")]
+impl PeerKey {
+    pub(crate) fn new(
+        peer: &PeerWindow,
+        allowed: &OriginPolicy,
+        target_origin: Option<&Origin>,
+    ) -> Self {
+        Self {
+            iframe: match peer {
+                PeerWindow::Frame(iframe) => Some(iframe.get()),
+                PeerWindow::Parent => None,
+            },
+            allowed: allowed.clone(),
+            target_origin: target_origin.cloned(),
+        }
+    }
+}
+
 /// Which window we talk to.
 ///
-/// ```
+/// ```no_run
 /// use crossframe::PeerWindow;
-/// let host_side = PeerWindow::Frame(yew::NodeRef::default().into()); // the <iframe> we embed
+/// # fn iframe() -> web_sys::HtmlIFrameElement { unimplemented!() }
+/// let host_side = PeerWindow::Frame(iframe().into()); // the <iframe> we embed
 /// let child_side = PeerWindow::Parent;                               // the page that embeds us
 /// assert_ne!(host_side, child_side);
 /// ```

@@ -170,7 +170,7 @@ pub fn use_connection<Theirs: Api, Ours: Api>(
 ) -> ConnectionHandle<Theirs, Ours> {
     let state = use_state(|| ConnectionState::Connecting);
     let link = use_mut_ref(|| None::<Link<Theirs, Ours>>);
-    let subscribed = use_mut_ref(|| None::<Subscription>);
+    let subscribed = use_mut_ref(|| None::<crate::peer::PeerKey>);
     if let Some(live) = link.borrow().as_ref() {
         live.set_handlers(handlers.clone());
         live.set_options(options.clone());
@@ -179,7 +179,11 @@ pub fn use_connection<Theirs: Api, Ours: Api>(
         // After every render: a new Link only if the subscription changed.
         let (link, subscribed, setter) = (link.clone(), subscribed.clone(), state.setter());
         use_effect(move || {
-            let wanted = Subscription::of(&options);
+            let wanted = crate::peer::PeerKey::new(
+                &options.peer,
+                &options.allowed,
+                options.target_origin.as_ref(),
+            );
             if subscribed.borrow().as_ref() != Some(&wanted) {
                 // Take the old one out first: dropping it emits a last state change.
                 let old = link.borrow_mut().take();
@@ -203,27 +207,5 @@ pub fn use_connection<Theirs: Api, Ours: Api>(
     ConnectionHandle {
         link,
         state: (*state).clone(),
-    }
-}
-
-/// What decides who the peer is; a change means a new connection.
-#[derive(PartialEq)]
-struct Subscription {
-    /// Host: the iframe element now (`None` before it is rendered); child: `None`.
-    iframe: Option<Option<web_sys::HtmlIFrameElement>>,
-    allowed: crate::OriginPolicy,
-    target_origin: Option<crate::Origin>,
-}
-
-impl Subscription {
-    fn of(options: &ConnectionOptions) -> Self {
-        Self {
-            iframe: match &options.peer {
-                crate::PeerWindow::Frame(iframe) => Some(iframe.get()),
-                crate::PeerWindow::Parent => None,
-            },
-            allowed: options.allowed.clone(),
-            target_origin: options.target_origin.clone(),
-        }
     }
 }

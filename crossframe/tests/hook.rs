@@ -69,7 +69,7 @@ fn Subject(props: &Props) -> Html {
     let reply = props.reply;
     let on_message = {
         let recorder = recorder.clone();
-        move |received: Received<String>| {
+        move |received: Received<String, String>| {
             // Replies come back to this same window: answer only non-replies.
             if reply && !received.message.starts_with("re: ") {
                 received
