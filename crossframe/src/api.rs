@@ -9,9 +9,9 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::connection::SendError;
 use crate::connection::{CallError, DisconnectReason};
 use crate::origin::Origin;
-use crate::peer::SendError;
 
 /// What one side offers the other: the messages it accepts, and the
 /// requests it answers with which response type.

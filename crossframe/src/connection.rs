@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use thiserror::Error;
 
-use crate::envelope::PROTOCOL_VERSION;
+use crate::envelope::{DecodeError, EncodeError, PROTOCOL_VERSION};
 use crate::origin::Origin;
 
 /// At most this many calls may wait for answers at once; more fail at once
@@ -120,6 +120,36 @@ impl fmt::Display for ConnectionState {
     }
 }
 
+/// Why a message could not be sent.
+///
+/// ```
+/// use crossframe::SendError;
+/// assert!(SendError::OpaqueOrigin.to_string().contains("\"*\""));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SendError {
+    /// The peer window does not exist (iframe not mounted, page not framed).
+    #[error("the peer window is not available")]
+    NoPeer,
+    /// No exact target origin is known yet: configure one, or wait for the
+    /// peer's first message.
+    #[error("the peer's origin is not known yet; crossframe never posts to \"*\"")]
+    PeerOriginUnknown,
+    /// The peer's origin is `null`; only `*` reaches it, and crossframe never
+    /// posts to `*`.
+    #[error("cannot post to an opaque \"null\" origin: that would need \"*\", which crossframe never uses")]
+    OpaqueOrigin,
+    /// The message could not be encoded.
+    #[error(transparent)]
+    Encode(#[from] EncodeError),
+    /// The browser refused the post (for example a detached window).
+    #[error("postMessage failed: {0}")]
+    Post(String),
+    /// No connection is up (see `ConnectionState`).
+    #[error("not connected")]
+    NotConnected,
+}
+
 /// Why a call failed; every pending call ends with a value or one of these.
 ///
 /// ```
@@ -145,10 +175,10 @@ pub enum CallError {
     Remote(String),
     /// The request could not be encoded or sent.
     #[error("the request could not be sent: {0}")]
-    Send(String),
+    Send(#[source] SendError),
     /// The response did not decode as the expected type.
     #[error("the response does not match the expected type: {0}")]
-    Decode(String),
+    Decode(#[source] DecodeError),
     /// Too many calls are already waiting for answers.
     #[error("{MAX_PENDING_CALLS} calls are already waiting for answers")]
     Overloaded,

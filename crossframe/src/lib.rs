@@ -68,14 +68,14 @@ mod use_connection;
 mod use_post_message;
 
 pub use api::{Api, Handlers, Peer};
-pub use connection::{CallError, ConnectionState, DisconnectReason};
+pub use connection::{CallError, ConnectionState, DisconnectReason, SendError};
 pub use gate::{DropReason, Dropped, Stats};
 pub use link::Link;
 pub use messenger::{Messenger, MessengerOptions, Received};
 pub use notify::Notify;
 pub use options::{ConnectionOptions, DEFAULT_CALL_TIMEOUT, MAX_CALLS_IN_FLIGHT};
 pub use origin::{Origin, OriginError, OriginPolicy, OriginRejected};
-pub use peer::{IframeRef, PeerWindow, SendError, BINARY_FRAME_MIN_LEN, DROP_LOG_LIMIT_PER_SECOND};
+pub use peer::{IframeRef, PeerWindow, BINARY_FRAME_MIN_LEN, DROP_LOG_LIMIT_PER_SECOND};
 pub use resize::DEFAULT_MAX_FRAME_HEIGHT;
 #[cfg(feature = "yew")]
 pub use use_connection::{use_connection, ConnectionHandle};

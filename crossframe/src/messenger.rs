@@ -22,13 +22,13 @@ use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::MessageEvent;
 
+use crate::connection::SendError;
 use crate::envelope::{Frame, DEFAULT_MAX_MESSAGE_LEN};
 use crate::gate::{DropReason, Dropped, Stats};
 use crate::notify::Notify;
 use crate::origin::{Origin, OriginPolicy};
 use crate::peer::{
     announce_targets, inspect, post, post_hellos, report_drop, Admitted, IframeRef, PeerWindow,
-    SendError,
 };
 
 /// How a [`Messenger`] (and [`use_post_message`](crate::use_post_message)) talks to its peer.

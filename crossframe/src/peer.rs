@@ -3,11 +3,11 @@
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use thiserror::Error;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlIFrameElement, MessageEvent, Window};
 
-use crate::envelope::{self, EncodeError, Frame};
+use crate::connection::SendError;
+use crate::envelope::{self, Frame};
 use crate::gate::{admit, Data, Dropped};
 use crate::notify::Notify;
 use crate::origin::{Origin, OriginPolicy};
@@ -150,36 +150,6 @@ impl PeerWindow {
             _ => false,
         }
     }
-}
-
-/// Why a message could not be sent.
-///
-/// ```
-/// use crossframe::SendError;
-/// assert!(SendError::OpaqueOrigin.to_string().contains("\"*\""));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum SendError {
-    /// The peer window does not exist (iframe not mounted, page not framed).
-    #[error("the peer window is not available")]
-    NoPeer,
-    /// No exact target origin is known yet: configure one, or wait for the
-    /// peer's first message.
-    #[error("the peer's origin is not known yet; crossframe never posts to \"*\"")]
-    PeerOriginUnknown,
-    /// The peer's origin is `null`; only `*` reaches it, and crossframe never
-    /// posts to `*`.
-    #[error("cannot post to an opaque \"null\" origin: that would need \"*\", which crossframe never uses")]
-    OpaqueOrigin,
-    /// The message could not be encoded.
-    #[error(transparent)]
-    Encode(#[from] EncodeError),
-    /// The browser refused the post (for example a detached window).
-    #[error("postMessage failed: {0}")]
-    Post(String),
-    /// No connection is up (see `ConnectionState`).
-    #[error("not connected")]
-    NotConnected,
 }
 
 /// Encodes `frame` and posts it to `window` with the exact `target` origin.

@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use yew::prelude::*;
 
+use crate::connection::SendError;
 use crate::connection::{CallError, ConnectionState};
 use crate::gate::Stats;
 use crate::notify::Notify;
-use crate::peer::SendError;
 use crate::{Api, ConnectionOptions, Handlers, Link};
 
 /// What a component holds: the connection's state (it re-renders on every

@@ -8,11 +8,12 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use yew::prelude::*;
 
+use crate::connection::SendError;
 use crate::gate::Stats;
 use crate::messenger::{Messenger, MessengerOptions, Received};
 use crate::notify::Notify;
 use crate::origin::Origin;
-use crate::peer::{PeerKey, SendError};
+use crate::peer::PeerKey;
 
 /// The options of [`use_post_message`]: a [`MessengerOptions`].
 ///

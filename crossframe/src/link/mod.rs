@@ -33,7 +33,9 @@ use web_sys::{MessageChannel, MessageEvent, MessagePort};
 use crate::answering::Answering;
 use crate::api::{Api, CallFuture, Handlers, Peer, Remote, RequestHandler};
 use crate::calls::PendingCalls;
-use crate::connection::{CallError, Connection, ConnectionState, DisconnectReason, Effect, Role};
+use crate::connection::{
+    CallError, Connection, ConnectionState, DisconnectReason, Effect, Role, SendError,
+};
 use crate::envelope::{self, DecodeError, Frame};
 use crate::gate::{read_frame, DropReason, Dropped, Stats};
 use crate::notify::Notify;
@@ -41,7 +43,7 @@ use crate::options::{ConnectionOptions, MAX_CALLS_IN_FLIGHT, PING_TIMEOUT};
 use crate::origin::Origin;
 use crate::peer::{
     announce_targets, classify_port_data, inspect, is_hello, post, post_hellos, post_on_port,
-    post_with_port, report_drop, PeerWindow, SendError,
+    post_with_port, report_drop, PeerWindow,
 };
 use crate::resize::{follow_height, watch_height, HeightWatch};
 

@@ -37,7 +37,7 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
         let id = this.machine.borrow_mut().begin_call()?;
         let sent = match this.port.borrow().as_ref() {
             Some(port) => post_on_port(&port.port, &Frame::Request { id, body: request })
-                .map_err(|e| CallError::Send(e.to_string())),
+                .map_err(CallError::Send),
             None => Err(CallError::NotConnected),
         };
         if let Err(error) = sent {
@@ -103,8 +103,7 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
         };
         self.delivered();
         let outcome = match result {
-            Ok(raw) => envelope::body::<Theirs::Response>(&raw)
-                .map_err(|e| CallError::Decode(e.to_string())),
+            Ok(raw) => envelope::body::<Theirs::Response>(&raw).map_err(CallError::Decode),
             Err(remote) => Err(CallError::Remote(remote)),
         };
         let _ = waiter.send(outcome);
