@@ -36,8 +36,9 @@ test("a TypeScript host imports embed.mjs: its typed message and calls reach the
   ]);
   await expect(child.getByTestId("state")).toHaveText(`connected to ${SITES.tsHost.origin}`);
   const received = child.locator("[data-testid=received] li");
-  await expect(received.locator(".text")).toHaveText(["Hello from TypeScript"]);
-  await expect(received.locator(".origin")).toHaveText([SITES.tsHost.origin]);
+  // The message, then the Greet call's text (the widget shows both).
+  await expect(received.locator(".text")).toHaveText(["Hello from TypeScript", "TypeScript"]);
+  await expect(received.locator(".origin")).toHaveText([SITES.tsHost.origin, SITES.tsHost.origin]);
   // embed.mjs is a module: no global.
   expect(await page.evaluate(() => typeof window.crossframe)).toBe("undefined");
   expect((await consoleLines.read()).filter((l) => l.includes("crossframe: dropped"))).toEqual([]);
