@@ -32,7 +32,8 @@
 //!
 //! let dts = crossframe::typescript::declarations::<Widget, Host>();
 //! assert!(dts.contains(r#"export type WidgetRequest = "Location" | { "Add": [number, number] };"#));
-//! assert!(dts.contains("call(request: WidgetApi[\"request\"]"));
+//! assert!(dts.contains("export interface WidgetApi {\n  message: string;\n  request: WidgetRequest;\n  response: WidgetResponse;\n}"));
+//! assert!(dts.contains("call(request: Widget[\"request\"], options?: CallOptions): Promise<Widget[\"response\"]>;"));
 //! ```
 //!
 //! A widget's build writes the file with a two-line binary (the demo widget's
