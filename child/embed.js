@@ -18,6 +18,14 @@
  * Several one-tag embeds on one page (the same widget or others) each get
  * their own handle: crossframe.widgets lists them in order, crossframe.widget
  * is the first.
+ *
+ * Or as an ES module, embed.mjs (no global; the widget's URL is the module's):
+ *   import { embed } from "https://widget.example/embed.mjs";
+ *
+ * This file is the readable source of both: the build (tools/build-embed.mjs)
+ * minifies it into the widget's bundle as embed.js, and makes embed.mjs of
+ * it (MODULE_URL below becomes import.meta.url, the wrapper an export).
+ * embed.d.ts beside them has the TypeScript types, from the widget's Rust API.
  */
 (() => {
   "use strict";
@@ -35,6 +43,8 @@
   const KINDS = [...ON_PORT, "hello", "refused", "connect"];
   const NUMBER = { connect: "session", ack: "session", request: "id", response: "id", resize: "height" };
   const FOREIGN = "data is not a crossframe envelope";
+  /** embed.mjs: the module's own URL (the build writes import.meta.url here); null in embed.js. */
+  const MODULE_URL = null;
 
   // This script's own element and URL, read through the prototypes' getters:
   // markup can shadow document.currentScript (an <img name="currentScript">,
@@ -43,7 +53,7 @@
   const current = getter(Document.prototype, "currentScript").call(document);
   const script = current instanceof HTMLScriptElement ? current : null;
   const src = script ? getter(HTMLScriptElement.prototype, "src").call(script) : "";
-  const base = src ? new URL("./", src).href : null;
+  const base = MODULE_URL || src ? new URL("./", MODULE_URL || src).href : null;
   const dataset = (name) => (script ? Element.prototype.getAttribute.call(script, name) : null);
 
   /** A failed call or connection: `code` is timeout, aborted, disconnected, remote, not-connected, refused, version, encode or invalid. */
@@ -442,6 +452,15 @@
     return widget;
   }
 
+  /**
+   * Every iframe an embed.js or embed.mjs on this page made, shared by all of
+   * them (a symbol-keyed property of window: markup cannot forge it).
+   */
+  const FRAMES = Symbol.for("crossframe embed.js frames");
+  const frames = window[FRAMES] || (window[FRAMES] = new Set());
+  // embed.mjs: no global; the module exports these (the build adds the export).
+  if (MODULE_URL) return { embed, CrossframeError, PROTOCOL_VERSION: VERSION };
+
   // One `crossframe` for the page, shared by every embed.js on it: the first
   // creates it (an own property of window, which no named element shadows),
   // the others add their widgets to it. Markup cannot forge the mark.
@@ -452,9 +471,6 @@
       ? found.value
       : { embed, CrossframeError, PROTOCOL_VERSION: VERSION, widget: null, widgets: [], [MARK]: true };
   window.crossframe = shared;
-  /** Every iframe an embed.js on this page made (shared with the other embed.js). */
-  const FRAMES = Symbol.for("crossframe embed.js frames");
-  const frames = shared[FRAMES] || (shared[FRAMES] = new Set());
   const selector = dataset("data-crossframe-container");
   if (selector) {
     const start = () => {

@@ -117,6 +117,9 @@ for (const arg of args) {
       // Always fetched afresh, yet pages may enter the back/forward cache
       // (no-store keeps them out of it: ask for it with ?no-store).
       "cache-control": searchParams.has("no-store") ? "no-store" : "no-cache",
+      // An ES module (the widget's embed.mjs) imported by another site's page
+      // is fetched with CORS: let any page import it, as deploy/nginx.conf does.
+      ...(extname(found.file) === ".mjs" ? { "access-control-allow-origin": "*" } : {}),
       ...extra,
     });
     res.end(control && type.startsWith("text/html") ? control.instrument(found.body) : found.body);

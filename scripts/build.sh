@@ -5,6 +5,12 @@
 # and the host page without Yew (plain wasm-bindgen on crossframe's core):
 #   examples/plain-host/dist/  served under /plain-host/ (EXAMPLE_PUBLIC_URL)
 #     on the host's origin by the end-to-end tests, beside the demo host
+# and, with the pinned npm tools of tools/package-lock.json (terser, typescript):
+#   child/dist/embed.js, embed.mjs  minified from child/embed.js (tools/build-embed.mjs;
+#     embed.js at most 4 KB gzipped), with embed.d.ts (generated from the
+#     widget's Rust types: child/src/bin/gen_dts.rs) beside them
+#   examples/ts-host/dist/  the TypeScript host page, by tsc --strict, with its
+#     negative type test (src/types.test.ts)
 #
 #   CROSSFRAME_CHILD_URL     where the host loads the widget from, if dist/config.json is missing
 #   CROSSFRAME_HOST_ORIGINS  which host origins the widget talks to, if child/dist/config.json is missing
@@ -32,6 +38,14 @@ done
 
 echo "Building the child widget (release, wasm-opt -Oz)..." >&2
 (cd child && trunk build --release --public-url "${CHILD_PUBLIC_URL:-/}")
+if [ ! -d tools/node_modules/terser ] || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
+  echo "installing the build tools' npm packages from tools/package-lock.json" >&2
+  (cd tools && npm ci --no-audit --no-fund --loglevel=error)
+fi
+echo "Minifying embed.js, making embed.mjs of it (tools/build-embed.mjs)..." >&2
+node tools/build-embed.mjs child/embed.js child/dist
+echo "Compiling the TypeScript host, examples/ts-host (tsc --strict)..." >&2
+tools/node_modules/.bin/tsc -p examples/ts-host --strict
 echo "Building the host page (release, wasm-opt -Oz)..." >&2
 trunk build --release --public-url "${PUBLIC_URL:-/}"
 echo "Building the host page without Yew, examples/plain-host (release, wasm-opt -Oz)..." >&2

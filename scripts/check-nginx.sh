@@ -137,14 +137,14 @@ site() { # host csp x-frame-options
 }
 # Requests path from the current site and compares status and headers exactly
 # ("-": the header must be absent).
-check() { # path status content-type cache-control corp
+check() { # path status content-type cache-control corp [access-control-allow-origin]
   local path=$1 want_status=$2 status got want name problems=()
   status=$(curl -sS --max-time 10 -o /dev/null -D "$tmp/headers" -w '%{http_code}' \
     -H "Host: $site_host" "$base$path") || fail "no answer for $site_host$path"
   [ "$status" = "$want_status" ] || problems+=("status: got $status, want $want_status")
   local -a names=(Content-Type Cache-Control Cross-Origin-Resource-Policy Content-Security-Policy
-    X-Frame-Options X-Content-Type-Options Referrer-Policy)
-  local -a wants=("$3" "$4" "$5" "$site_csp" "$site_xfo" nosniff strict-origin-when-cross-origin)
+    X-Frame-Options X-Content-Type-Options Referrer-Policy Access-Control-Allow-Origin)
+  local -a wants=("$3" "$4" "$5" "$site_csp" "$site_xfo" nosniff strict-origin-when-cross-origin "${6:--}")
   local i
   for i in "${!names[@]}"; do
     name=${names[$i]} want=${wants[$i]}
@@ -174,6 +174,7 @@ check / 200 text/html no-cache -
 check /index.html 200 text/html no-cache -
 check /config.json 200 application/json no-cache -
 check /embed.js 200 $js no-cache cross-origin
+check /embed.mjs 200 text/javascript no-cache cross-origin "*"
 check "$widget_js" 200 $js "$immutable" -
 check "$widget_wasm" 200 application/wasm "$immutable" -
 check "$widget_css" 200 text/css "$immutable" -

@@ -5,9 +5,13 @@
 #   1. formatting and clippy (native and wasm32); the core builds without Yew;
 #      the crate's docs (rustdoc -D warnings, native and wasm32) and package
 #      (cargo publish --dry-run)
-#   2. native tests: origin policy, envelope codec, admission gate, state machine, doctests, properties
+#   2. native tests: origin policy, envelope codec, admission gate, state machine, doctests, properties;
+#      the widget's TypeScript declarations (child/embed.d.ts) regenerated from
+#      its Rust types and compared with the committed file (drift fails)
 #   3. the hooks and the Link in Chromium, Firefox and WebKit (wasm-bindgen-test)
-#   4. release bundles of both apps and of examples/plain-host (trunk build --release)
+#   4. release bundles of both apps and of examples/plain-host (trunk build --release);
+#      embed.js and embed.mjs minified from child/embed.js; the TypeScript
+#      host examples/ts-host compiled by tsc --strict, with its negative type test
 #   5. deploy/nginx.conf served over those bundles by nginx on loopback: the
 #      headers of every kind of file on both sites (scripts/check-nginx.sh)
 #   6. end to end in Chromium, Firefox and WebKit: both apps on two sites plus
@@ -33,6 +37,8 @@ if [ "${CROSSFRAME_SKIP_LINT:-0}" != 1 ]; then
   cargo fmt --all -- --check
   cargo clippy --workspace --all-targets --quiet -- -D warnings
   cargo clippy --workspace --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings
+  # The TypeScript generator (feature "typescript": crossframe::typescript, gen-dts).
+  cargo clippy -p crossframe-demo-child --features typescript --all-targets --quiet -- -D warnings
   # The core without Yew (issue 13): it builds, and Yew is not in its tree
   # nor in that of examples/plain-host (which uses the widget's types too).
   cargo build --quiet -p crossframe --no-default-features --target wasm32-unknown-unknown
@@ -57,10 +63,14 @@ if [ "${CROSSFRAME_SKIP_LINT:-0}" != 1 ]; then
   cargo publish --dry-run -p crossframe --allow-dirty --quiet
 fi
 
-stage "2/7 native tests"
+stage "2/7 native tests; the widget's TypeScript declarations, regenerated and compared"
 cargo test --workspace
 # The core's doc examples compile and pass without Yew too.
 cargo test -p crossframe --no-default-features --doc
+cargo test -p crossframe --features typescript --doc --quiet typescript
+# child/embed.d.ts is generated from the widget's Rust types (issue 14): a
+# change to them without regenerating it fails here.
+cargo run --quiet -p crossframe-demo-child --features typescript --bin gen-dts -- --check
 
 stage "3/7 the hooks and the Link in Chromium, Firefox and WebKit (wasm-bindgen-test)"
 (

@@ -43,6 +43,11 @@ impl crossframe::Api for HostPage {
 /// assert_eq!(HostToChild::Text("hi".into()), HostToChild::Text("hi".into()));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(crossframe::typescript::TS),
+    ts(crate = "crossframe::typescript::ts_rs")
+)]
 pub enum HostToChild {
     /// Free text.
     Text(String),
@@ -52,6 +57,11 @@ pub enum HostToChild {
 
 /// Calls the widget answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(crossframe::typescript::TS),
+    ts(crate = "crossframe::typescript::ts_rs")
+)]
 pub enum WidgetRequest {
     /// Show this text (the host's "Hello") and answer with a greeting.
     Greet(String),
@@ -74,6 +84,11 @@ pub enum WidgetRequest {
 /// });
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(crossframe::typescript::TS),
+    ts(crate = "crossframe::typescript::ts_rs")
+)]
 pub enum WidgetResponse {
     /// The answer to [`WidgetRequest::Greet`], naming where the widget runs.
     Greeting {
@@ -102,6 +117,11 @@ impl WidgetResponse {
 
 /// A fire-and-forget message from the widget, shown by the host.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(crossframe::typescript::TS),
+    ts(crate = "crossframe::typescript::ts_rs")
+)]
 pub enum ChildToHost {
     /// Free text typed by the widget's user.
     Text(String),
@@ -111,6 +131,11 @@ pub enum ChildToHost {
 
 /// Calls the host answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(crossframe::typescript::TS),
+    ts(crate = "crossframe::typescript::ts_rs")
+)]
 pub enum HostRequest {
     /// The host page's title.
     Title,
@@ -118,6 +143,11 @@ pub enum HostRequest {
 
 /// The host's answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(crossframe::typescript::TS),
+    ts(crate = "crossframe::typescript::ts_rs")
+)]
 pub enum HostResponse {
     /// `document.title`.
     Title(String),
@@ -132,6 +162,11 @@ pub enum HostResponse {
 /// assert_eq!(wire, r#"{"Text":"Hello"}"#);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(crossframe::typescript::TS),
+    ts(crate = "crossframe::typescript::ts_rs")
+)]
 pub enum PlainToChild {
     /// Text typed on the host page ("Hello").
     Text(String),
@@ -149,6 +184,11 @@ pub enum PlainToChild {
 /// });
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(crossframe::typescript::TS),
+    ts(crate = "crossframe::typescript::ts_rs")
+)]
 pub enum PlainToHost {
     /// The widget got this text.
     Reply {

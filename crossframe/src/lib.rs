@@ -62,6 +62,8 @@ mod origin;
 mod peer;
 mod resize;
 pub mod timer;
+#[cfg(feature = "typescript")]
+pub mod typescript;
 #[cfg(feature = "yew")]
 mod use_connection;
 #[cfg(feature = "yew")]

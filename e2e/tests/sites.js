@@ -29,11 +29,14 @@ export const SITES = {
   // The host page without Yew (examples/plain-host, built for /plain-host/),
   // on the host's origin: the widget allows it like the demo host.
   plainHost: { origin: host, url: `${host}/plain-host/` },
+  // The TypeScript host page (examples/ts-host, compiled by tsc in
+  // scripts/build.sh), on the host's origin: it imports the widget's embed.mjs.
+  tsHost: { origin: host, url: `${host}/ts-host/` },
   child: { origin: child, url: `${child}/`, uploads: uploads.child },
   third: { origin: third, url: `${third}/` },
   guarded: { origin: guarded, url: `${guarded}/`, headers: guardedHeaders },
   serveArgs: [
-    `${host.slice(7)}=../dist+/__e2e=fixtures+/plain-host=../examples/plain-host/dist+/u=${uploads.host}|../dist/index.html`,
+    `${host.slice(7)}=../dist+/__e2e=fixtures+/plain-host=../examples/plain-host/dist+/ts-host=../examples/ts-host+/u=${uploads.host}|../dist/index.html`,
     `${child.slice(7)}=../child/dist+/__e2e=fixtures+/u=${uploads.child}|../child/dist/index.html`,
     `${third.slice(7)}=fixtures`,
     `${guarded.slice(7)}=../child/dist`,
