@@ -184,7 +184,6 @@ site shop.example "frame-ancestors 'self'" SAMEORIGIN
 check / 200 text/html no-cache -
 check /index.html 200 text/html no-cache -
 check /config.json 200 application/json no-cache -
-check /embed.js 200 $js no-cache -
 check "$host_js" 200 $js "$immutable" -
 check "$host_wasm" 200 application/wasm "$immutable" -
 check "$host_css" 200 text/css "$immutable" -
