@@ -46,6 +46,9 @@ pub struct ConnectionOptions {
 
 /// At most this many of the peer's calls are answered at once; more are
 /// answered at once with an error ("busy") without running the handler.
+/// ```
+/// assert_eq!(crossframe::MAX_CALLS_IN_FLIGHT, 1_000);
+/// ```
 pub const MAX_CALLS_IN_FLIGHT: usize = 1_000;
 
 /// How long the host waits for a `pong` after its iframe loaded a new
@@ -53,10 +56,20 @@ pub const MAX_CALLS_IN_FLIGHT: usize = 1_000;
 pub const PING_TIMEOUT: Duration = Duration::from_millis(1_000);
 
 /// How long a call waits by default: 5 s.
+/// ```
+/// assert_eq!(crossframe::DEFAULT_CALL_TIMEOUT, std::time::Duration::from_secs(5));
+/// ```
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl ConnectionOptions {
     /// Host side: connect to the child in `iframe`, which must be on `child_origin`.
+    ///
+    /// ```no_run
+    /// use crossframe::{ConnectionOptions, Origin};
+    /// # fn iframe() -> web_sys::HtmlIFrameElement { unimplemented!() }
+    /// let options = ConnectionOptions::frame(iframe(), Origin::parse("https://widget.example").unwrap());
+    /// assert!(options.allowed.allows("https://widget.example"));
+    /// ```
     pub fn frame(iframe: impl Into<IframeRef>, child_origin: Origin) -> Self {
         Self {
             peer: PeerWindow::Frame(iframe.into()),
@@ -71,6 +84,12 @@ impl ConnectionOptions {
     }
 
     /// Child side: connect to `window.parent`, which must be on an allowed origin.
+    ///
+    /// ```
+    /// use crossframe::{ConnectionOptions, OriginPolicy};
+    /// let options = ConnectionOptions::parent(OriginPolicy::parse("https://shop.example, https://*.partner.example").unwrap());
+    /// assert!(options.target_origin.is_none());
+    /// ```
     pub fn parent(allowed: OriginPolicy) -> Self {
         Self {
             peer: PeerWindow::Parent,
@@ -85,24 +104,52 @@ impl ConnectionOptions {
     }
 
     /// Sets the default call timeout.
+    ///
+    /// ```
+    /// # use crossframe::{ConnectionOptions, OriginPolicy};
+    /// # let options = ConnectionOptions::parent(OriginPolicy::parse("https://shop.example").unwrap());
+    /// let options = options.call_timeout(std::time::Duration::from_secs(30));
+    /// assert_eq!(options.call_timeout.as_secs(), 30);
+    /// ```
     pub fn call_timeout(mut self, timeout: Duration) -> Self {
         self.call_timeout = timeout;
         self
     }
 
     /// Sets the callback for dropped messages.
+    ///
+    /// ```
+    /// # use crossframe::{ConnectionOptions, OriginPolicy};
+    /// # let options = ConnectionOptions::parent(OriginPolicy::parse("https://shop.example").unwrap());
+    /// let options = options.on_drop(|dropped: crossframe::Dropped| web_sys::console::warn_1(&dropped.to_string().into()));
+    /// assert!(options.on_drop.is_some());
+    /// ```
     pub fn on_drop(mut self, callback: impl Into<Notify<Dropped>>) -> Self {
         self.on_drop = Some(callback.into());
         self
     }
 
     /// Sets the largest message accepted.
+    ///
+    /// ```
+    /// # use crossframe::{ConnectionOptions, OriginPolicy};
+    /// # let options = ConnectionOptions::parent(OriginPolicy::parse("https://shop.example").unwrap());
+    /// let options = options.max_message_len(64 * 1024);
+    /// assert_eq!(options.max_message_len, 65_536);
+    /// ```
     pub fn max_message_len(mut self, len: usize) -> Self {
         self.max_message_len = len;
         self
     }
 
     /// Turns height reporting (child) or following (host) on or off.
+    ///
+    /// ```
+    /// # use crossframe::{ConnectionOptions, OriginPolicy};
+    /// # let options = ConnectionOptions::parent(OriginPolicy::parse("https://shop.example").unwrap());
+    /// let options = options.auto_resize(false);
+    /// assert!(!options.auto_resize);
+    /// ```
     pub fn auto_resize(mut self, on: bool) -> Self {
         self.auto_resize = on;
         self

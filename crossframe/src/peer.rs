@@ -198,6 +198,10 @@ fn post_to_window<T: Serialize>(
 /// a transferred `Uint8Array`: one copy each way instead of transcoding to
 /// and from a JS string (UTF-16) on both sides. Shorter ones stay strings,
 /// which are cheaper to post.
+///
+/// ```
+/// assert_eq!(crossframe::BINARY_FRAME_MIN_LEN, 8 * 1024);
+/// ```
 pub const BINARY_FRAME_MIN_LEN: usize = 8 * 1024;
 
 /// Says `hello` to `window` at each of `targets` (exact origins).
@@ -286,6 +290,10 @@ pub(crate) fn inspect<T: DeserializeOwned>(
 
 /// At most this many drops are logged per second; the rest are counted and
 /// summed up in one line, so a flood of junk cannot flood the console.
+///
+/// ```
+/// assert_eq!(crossframe::DROP_LOG_LIMIT_PER_SECOND, 20);
+/// ```
 pub const DROP_LOG_LIMIT_PER_SECOND: u32 = 20;
 
 thread_local! {

@@ -14,7 +14,16 @@ use crate::notify::Notify;
 use crate::{Api, ConnectionOptions, Handlers, Link};
 
 /// What a component holds: the connection's state (it re-renders on every
-/// change), and `send` / `call` to the peer's [`Api`] `Theirs`.
+/// change), and `send` / `call` to the peer's [`Api`] `Theirs`. Cheap to
+/// clone into callbacks.
+///
+/// ```no_run
+/// # struct W; impl crossframe::Api for W { type Message = String; type Request = (); type Response = (); }
+/// # fn button(link: crossframe::ConnectionHandle<W, W>) -> yew::Callback<yew::MouseEvent> {
+/// let link = link.clone();
+/// yew::Callback::from(move |_| { link.send(&"Hello".to_owned()).ok(); })
+/// # }
+/// ```
 pub struct ConnectionHandle<Theirs: Api, Ours: Api> {
     link: Rc<RefCell<Option<Link<Theirs, Ours>>>>,
     state: ConnectionState,
@@ -99,6 +108,14 @@ impl<Theirs: Api, Ours: Api> ConnectionHandle<Theirs, Ours> {
     }
 
     /// Calls the peer, failing with [`CallError::TimedOut`] after `timeout`.
+    ///
+    /// ```no_run
+    /// # struct W; impl crossframe::Api for W { type Message = (); type Request = u32; type Response = u32; }
+    /// # fn show(link: crossframe::ConnectionHandle<W, W>) {
+    /// let answer = link.call_with_timeout(21, std::time::Duration::from_secs(1));
+    /// wasm_bindgen_futures::spawn_local(async move { let _ = answer.await; });
+    /// # }
+    /// ```
     pub fn call_with_timeout(
         &self,
         request: Theirs::Request,
@@ -118,6 +135,13 @@ impl<Theirs: Api, Ours: Api> ConnectionHandle<Theirs, Ours> {
     }
 
     /// Messages delivered and dropped so far (read on demand).
+    ///
+    /// ```no_run
+    /// # struct W; impl crossframe::Api for W { type Message = (); type Request = u32; type Response = u32; }
+    /// # fn show(link: crossframe::ConnectionHandle<W, W>) {
+    /// let dropped = link.stats().dropped;
+    /// # }
+    /// ```
     pub fn stats(&self) -> Stats {
         self.link
             .borrow()

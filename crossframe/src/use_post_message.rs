@@ -25,6 +25,14 @@ use crate::peer::PeerKey;
 pub type UsePostMessageOptions = MessengerOptions;
 
 /// What the component holds: send to the peer, and read what the hook knows.
+///
+/// ```no_run
+/// # fn greet(link: crossframe::UsePostMessageHandle<String>) {
+/// if link.peer_origin().is_some() {
+///     link.send(&"Hello".to_owned()).ok();
+/// }
+/// # }
+/// ```
 pub struct UsePostMessageHandle<Out> {
     messenger: Rc<RefCell<Option<Box<dyn Sender<Out>>>>>,
     peer_origin: Option<Origin>,

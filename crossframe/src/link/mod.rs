@@ -119,6 +119,16 @@ impl<Theirs: Api, Ours: Api> std::fmt::Debug for Link<Theirs, Ours> {
 
 impl<Theirs: Api, Ours: Api> Link<Theirs, Ours> {
     /// Starts listening and says hello. `on_state` hears every state change.
+    ///
+    /// ```no_run
+    /// use crossframe::{Api, ConnectionOptions, ConnectionState, Handlers, Link, Notify, OriginPolicy};
+    /// struct Host; impl Api for Host { type Message = String; type Request = (); type Response = (); }
+    /// struct Widget; impl Api for Widget { type Message = String; type Request = (); type Response = (); }
+    /// let allowed = OriginPolicy::parse("https://shop.example").unwrap();
+    /// let on_state = Notify::new(|state: ConnectionState| web_sys::console::log_1(&state.to_string().into()));
+    /// // Keep it as long as the connection should live: dropping it says bye.
+    /// let link = Link::<Host, Widget>::new(ConnectionOptions::parent(allowed), Handlers::new(), Some(on_state));
+    /// ```
     pub fn new(
         options: ConnectionOptions,
         handlers: Handlers<Theirs, Ours>,
@@ -212,31 +222,86 @@ impl<Theirs: Api, Ours: Api> Link<Theirs, Ours> {
     }
 
     /// Where the connection stands.
+    ///
+    /// ```no_run
+    /// # use crossframe::{Api, ConnectionOptions, Handlers, Link, OriginPolicy};
+    /// # struct Host; impl Api for Host { type Message = String; type Request = u32; type Response = u32; }
+    /// # struct Widget; impl Api for Widget { type Message = String; type Request = u32; type Response = u32; }
+    /// # let link = Link::<Host, Widget>::new(ConnectionOptions::parent(OriginPolicy::parse("https://shop.example").unwrap()), Handlers::new(), None);
+    /// if let crossframe::ConnectionState::Connected { peer } = link.state() {
+    ///     web_sys::console::log_1(&format!("talking to {peer}").into());
+    /// }
+    /// ```
     pub fn state(&self) -> ConnectionState {
         self.inner.machine.borrow().state().clone()
     }
 
     /// Messages delivered and dropped so far.
+    ///
+    /// ```no_run
+    /// # use crossframe::{Api, ConnectionOptions, Handlers, Link, OriginPolicy};
+    /// # struct Host; impl Api for Host { type Message = String; type Request = u32; type Response = u32; }
+    /// # struct Widget; impl Api for Widget { type Message = String; type Request = u32; type Response = u32; }
+    /// # let link = Link::<Host, Widget>::new(ConnectionOptions::parent(OriginPolicy::parse("https://shop.example").unwrap()), Handlers::new(), None);
+    /// let dropped = link.stats().dropped;
+    /// ```
     pub fn stats(&self) -> Stats {
         self.inner.stats.get()
     }
 
     /// Replaces the handlers (the hook does this on every render).
+    ///
+    /// ```no_run
+    /// # use crossframe::{Api, ConnectionOptions, Handlers, Link, OriginPolicy};
+    /// # struct Host; impl Api for Host { type Message = String; type Request = u32; type Response = u32; }
+    /// # struct Widget; impl Api for Widget { type Message = String; type Request = u32; type Response = u32; }
+    /// # let link = Link::<Host, Widget>::new(ConnectionOptions::parent(OriginPolicy::parse("https://shop.example").unwrap()), Handlers::new(), None);
+    /// link.set_handlers(Handlers::new().on_request(|n, _host| Ok(n + 1)));
+    /// ```
     pub fn set_handlers(&self, handlers: Handlers<Theirs, Ours>) {
         *self.inner.handlers.borrow_mut() = handlers;
     }
 
     /// Replaces the options (the peer's role cannot change).
+    ///
+    /// ```no_run
+    /// # use crossframe::{Api, ConnectionOptions, Handlers, Link, OriginPolicy};
+    /// # struct Host; impl Api for Host { type Message = String; type Request = u32; type Response = u32; }
+    /// # struct Widget; impl Api for Widget { type Message = String; type Request = u32; type Response = u32; }
+    /// # let link = Link::<Host, Widget>::new(ConnectionOptions::parent(OriginPolicy::parse("https://shop.example").unwrap()), Handlers::new(), None);
+    /// let allowed = OriginPolicy::parse("https://shop.example").unwrap();
+    /// link.set_options(ConnectionOptions::parent(allowed).call_timeout(std::time::Duration::from_secs(30)));
+    /// ```
     pub fn set_options(&self, options: ConnectionOptions) {
         *self.inner.options.borrow_mut() = options;
     }
 
     /// Sends a fire-and-forget message on the private channel.
+    ///
+    /// ```no_run
+    /// # use crossframe::{Api, ConnectionOptions, Handlers, Link, OriginPolicy};
+    /// # struct Host; impl Api for Host { type Message = String; type Request = u32; type Response = u32; }
+    /// # struct Widget; impl Api for Widget { type Message = String; type Request = u32; type Response = u32; }
+    /// # let link = Link::<Host, Widget>::new(ConnectionOptions::parent(OriginPolicy::parse("https://shop.example").unwrap()), Handlers::new(), None);
+    /// if let Err(error) = link.send(&"Hello".to_owned()) {
+    ///     web_sys::console::warn_1(&error.to_string().into()); // e.g. not connected yet
+    /// }
+    /// ```
     pub fn send(&self, message: &Theirs::Message) -> Result<(), SendError> {
         self.inner.send(message)
     }
 
     /// Calls the peer with the default timeout.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), crossframe::CallError> {
+    /// # use crossframe::{Api, ConnectionOptions, Handlers, Link, OriginPolicy};
+    /// # struct Host; impl Api for Host { type Message = String; type Request = u32; type Response = u32; }
+    /// # struct Widget; impl Api for Widget { type Message = String; type Request = u32; type Response = u32; }
+    /// # let link = Link::<Host, Widget>::new(ConnectionOptions::parent(OriginPolicy::parse("https://shop.example").unwrap()), Handlers::new(), None);
+    /// let doubled = link.call(21).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn call(
         &self,
         request: Theirs::Request,
@@ -249,6 +314,16 @@ impl<Theirs: Api, Ours: Api> Link<Theirs, Ours> {
     /// call: it stops counting against
     /// [`MAX_PENDING_CALLS`](crate::connection::MAX_PENDING_CALLS), and a late
     /// answer is dropped as one to an unknown call.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), crossframe::CallError> {
+    /// # use crossframe::{Api, ConnectionOptions, Handlers, Link, OriginPolicy};
+    /// # struct Host; impl Api for Host { type Message = String; type Request = u32; type Response = u32; }
+    /// # struct Widget; impl Api for Widget { type Message = String; type Request = u32; type Response = u32; }
+    /// # let link = Link::<Host, Widget>::new(ConnectionOptions::parent(OriginPolicy::parse("https://shop.example").unwrap()), Handlers::new(), None);
+    /// let answer = link.call_with_timeout(21, std::time::Duration::from_secs(1)).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn call_with_timeout(
         &self,
         request: Theirs::Request,
@@ -258,6 +333,16 @@ impl<Theirs: Api, Ours: Api> Link<Theirs, Ours> {
     }
 
     /// The peer as handlers see it, once connected: its origin, `send`, `call`.
+    ///
+    /// ```no_run
+    /// # use crossframe::{Api, ConnectionOptions, Handlers, Link, OriginPolicy};
+    /// # struct Host; impl Api for Host { type Message = String; type Request = u32; type Response = u32; }
+    /// # struct Widget; impl Api for Widget { type Message = String; type Request = u32; type Response = u32; }
+    /// # let link = Link::<Host, Widget>::new(ConnectionOptions::parent(OriginPolicy::parse("https://shop.example").unwrap()), Handlers::new(), None);
+    /// if let Some(host) = link.peer() {
+    ///     host.send(&format!("hello, {}", host.origin())).ok();
+    /// }
+    /// ```
     pub fn peer(&self) -> Option<Peer<Theirs>> {
         match self.inner.machine.borrow().state() {
             ConnectionState::Connected { peer } => Some(self.inner.peer_handle(peer.clone())),
