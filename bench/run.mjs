@@ -7,7 +7,7 @@
 //
 // Options: --reps N, --out DIR, --only name,name (variants by name).
 // Environment: CHROMIUM (default /usr/bin/chromium), BENCH_PORT (first of
-// three ports, default 19040; the next free triple up to 19100 is used when
+// three ports, default 19040; the next free triple up to 19100 (or 60 above) is used when
 // it is taken).
 //
 // See bench/README.md for the page contract and what each figure means.
@@ -176,7 +176,8 @@ async function startServer(mounts, firstPort) {
     .filter(([prefix]) => prefix !== "/")
     .map(([prefix, dir]) => `+${prefix}=${dir}`)
     .join("");
-  for (let base = firstPort; base + 2 <= 19100; base += 3) {
+  const lastPort = Math.max(19100, firstPort + 62);
+  for (let base = firstPort; base + 2 <= lastPort; base += 3) {
     const origins = {
       host: `http://127.0.0.1:${base}`,
       "cross-site": `http://localhost:${base + 1}`,
@@ -207,7 +208,7 @@ async function startServer(mounts, firstPort) {
     if (!/EADDRINUSE/.test(started.error)) throw new Error(started.error);
     if (base - firstPort >= 30) break;
   }
-  throw new Error("no free port triple in 19000-19100");
+  throw new Error(`no free port triple in ${firstPort}-${lastPort}`);
 }
 
 // ---------------------------------------------------------------------------
