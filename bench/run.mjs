@@ -64,10 +64,32 @@ export const VARIANTS = [
   },
   {
     name: "crossframe-call",
-    label: "crossframe typed request/response",
+    label: "crossframe typed request/response (binary batches)",
     hostPath: "/crossframe-call/host/index.html",
     childPath: "/crossframe-call/child/index.html",
     mounts: { "/crossframe-call": "../target/bench-pages/crossframe-call" },
+  },
+  {
+    // The same pages; the host offers v1 JSON only (no batches, no binary),
+    // as before the wire features: the lever's before/after in one run.
+    name: "crossframe-call-json",
+    label: "crossframe typed call, v1 JSON frames",
+    hostPath: "/crossframe-call-json/host/index.html",
+    childPath: "/crossframe-call/child/index.html",
+    mounts: {
+      "/crossframe-call-json": "../target/bench-pages/crossframe-call",
+      "/crossframe-call": "../target/bench-pages/crossframe-call",
+    },
+  },
+  {
+    name: "crossframe-call-batch",
+    label: "crossframe typed call, JSON batches",
+    hostPath: "/crossframe-call-batch/host/index.html",
+    childPath: "/crossframe-call/child/index.html",
+    mounts: {
+      "/crossframe-call-batch": "../target/bench-pages/crossframe-call",
+      "/crossframe-call": "../target/bench-pages/crossframe-call",
+    },
   },
   {
     name: "crossframe-embedjs",

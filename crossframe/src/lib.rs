@@ -50,6 +50,7 @@ pub mod timer;
 mod use_connection;
 #[cfg(feature = "yew")]
 mod use_post_message;
+pub mod wire;
 
 pub use api::{Api, Handlers, Peer};
 pub use connection::{CallError, ConnectionState, DisconnectReason};

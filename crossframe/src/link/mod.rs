@@ -35,15 +35,16 @@ use crate::api::{Api, CallFuture, Handlers, Peer, Remote, RequestHandler};
 use crate::calls::PendingCalls;
 use crate::connection::{CallError, Connection, ConnectionState, DisconnectReason, Effect, Role};
 use crate::envelope::{self, DecodeError, Frame};
-use crate::gate::{read_frame, DropReason, Dropped, Stats};
+use crate::gate::{read_frame, Data, DropReason, Dropped, Stats};
 use crate::notify::Notify;
 use crate::options::{ConnectionOptions, MAX_CALLS_IN_FLIGHT, PING_TIMEOUT};
 use crate::origin::Origin;
 use crate::peer::{
-    announce_targets, classify_port_data, inspect, is_hello, post, post_hellos, post_on_port,
-    post_with_port, report_drop, PeerWindow, SendError,
+    announce_targets, classify_port_data, inspect, is_hello, post, post_bytes, post_hellos,
+    post_on_port, post_text, post_with_port, report_drop, PeerWindow, SendError,
 };
 use crate::resize::{follow_height, watch_height, HeightWatch};
+use crate::wire::{self, Features, RawBody};
 
 mod incoming;
 mod outgoing;
@@ -85,6 +86,20 @@ struct Inner<Theirs: Api, Ours: Api> {
     ping_timer: RefCell<Option<Timeout>>,
     /// One timer for all call deadlines: armed for the earliest (at, timer).
     alarm: RefCell<Option<(f64, Timeout)>>,
+    /// What we send on the current port (agreed in its connect and ack).
+    wire: Cell<Features>,
+    /// Child: what the host offered in its last `connect`.
+    peer_wire: Cell<Features>,
+    /// Frames queued in this task, posted together in a microtask (batches).
+    outbox: RefCell<Outbox>,
+}
+
+/// Frames waiting for the end of the task (see [`Inner::post_frame`]).
+#[derive(Default)]
+struct Outbox {
+    json: Vec<String>,
+    binary: Vec<u8>,
+    flush_queued: bool,
 }
 
 /// A connection to the peer window; see the [crate docs](crate).
@@ -144,6 +159,9 @@ impl<Theirs: Api, Ours: Api> Link<Theirs, Ours> {
             answering: RefCell::new(Answering::new(MAX_CALLS_IN_FLIGHT)),
             ping_timer: RefCell::new(None),
             alarm: RefCell::new(None),
+            wire: Cell::new(Features::NONE),
+            peer_wire: Cell::new(Features::NONE),
+            outbox: RefCell::new(Outbox::default()),
         });
         if role == Role::Child && inner.options.borrow().auto_resize {
             let weak = Rc::downgrade(&inner);
@@ -315,9 +333,69 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
         if !self.machine.borrow().is_connected() {
             return Err(SendError::NotConnected);
         }
+        self.post_frame(&Frame::Message(message))
+    }
+
+    /// Posts a frame on the current port the way this session agreed: one
+    /// JSON string (v1), or queued with the others of this task and posted
+    /// together in a microtask (batches), as JSON or binary.
+    fn post_frame<T: serde::Serialize>(&self, frame: &Frame<T>) -> Result<(), SendError> {
+        let wire = self.wire.get();
+        if !wire.batch {
+            let port = self.port.borrow();
+            let port = port.as_ref().ok_or(SendError::NotConnected)?;
+            if !wire.binary {
+                return post_on_port(&port.port, frame);
+            }
+            let mut bytes = Vec::new();
+            wire::begin_binary(&mut bytes);
+            wire::push_binary(frame, &mut bytes)?;
+            return post_bytes(&port.port, &bytes);
+        }
+        if self.port.borrow().is_none() {
+            return Err(SendError::NotConnected);
+        }
+        let mut outbox = self.outbox.borrow_mut();
+        if wire.binary {
+            if outbox.binary.is_empty() {
+                wire::begin_binary(&mut outbox.binary);
+            }
+            wire::push_binary(frame, &mut outbox.binary)?;
+        } else {
+            outbox.json.push(envelope::encode(frame)?);
+        }
+        if !outbox.flush_queued {
+            outbox.flush_queued = true;
+            let weak = self.this.clone();
+            // A microtask: after the code that queued, before the next event.
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(inner) = weak.upgrade() {
+                    inner.flush();
+                }
+            });
+        }
+        Ok(())
+    }
+
+    /// Posts what the outbox holds, as one port message.
+    fn flush(&self) {
+        let Outbox { json, binary, .. } = std::mem::take(&mut *self.outbox.borrow_mut());
         let port = self.port.borrow();
-        let port = port.as_ref().ok_or(SendError::NotConnected)?;
-        post_on_port(&port.port, &Frame::Message(message))
+        let Some(port) = port.as_ref() else {
+            return;
+        };
+        let posted = if !binary.is_empty() {
+            post_bytes(&port.port, &binary)
+        } else {
+            match json.len() {
+                0 => Ok(()),
+                1 => post_text(&port.port, &json[0]),
+                _ => post_text(&port.port, &wire::join_json(&json)),
+            }
+        };
+        if let Err(error) = posted {
+            web_sys::console::warn_1(&format!("crossframe: {error}").into());
+        }
     }
 
     fn drop_message(&self, dropped: Dropped) {
@@ -341,9 +419,8 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
                 Effect::OpenChannel { to, session } => self.open_channel(&to, session),
                 Effect::AdoptPort { session } => self.adopt_port(session),
                 Effect::SendBye => {
-                    if let Some(port) = self.port.borrow().as_ref() {
-                        let _ = post_on_port::<()>(&port.port, &Frame::Bye);
-                    }
+                    let _ = self.post_frame::<()>(&Frame::Bye);
+                    self.flush();
                 }
                 Effect::ClosePort => self.replace_port(None),
                 Effect::FailCalls(ids, error) => {

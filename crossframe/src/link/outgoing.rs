@@ -35,10 +35,10 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
         timeout: Duration,
     ) -> Result<(u64, Answer<Theirs::Response>), CallError> {
         let id = this.machine.borrow_mut().begin_call()?;
-        let sent = match this.port.borrow().as_ref() {
-            Some(port) => post_on_port(&port.port, &Frame::Request { id, body: request })
-                .map_err(|e| CallError::Send(e.to_string())),
-            None => Err(CallError::NotConnected),
+        let sent = match this.post_frame(&Frame::Request { id, body: request }) {
+            Ok(()) => Ok(()),
+            Err(SendError::NotConnected) => Err(CallError::NotConnected),
+            Err(e) => Err(CallError::Send(e.to_string())),
         };
         if let Err(error) = sent {
             this.machine.borrow_mut().finish_call(id);
@@ -92,7 +92,7 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
         }
     }
 
-    pub(super) fn resolve(&self, id: u64, result: Result<Box<RawValue>, String>, origin: &Origin) {
+    pub(super) fn resolve(&self, id: u64, result: Result<RawBody<'_>, String>, origin: &Origin) {
         let waiter = self.calls.borrow_mut().take(id);
         let Some(waiter) = waiter.filter(|_| self.machine.borrow_mut().finish_call(id)) else {
             // Timed out, failed, cancelled, or never made: say so.
@@ -103,7 +103,8 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
         };
         self.delivered();
         let outcome = match result {
-            Ok(raw) => envelope::body::<Theirs::Response>(&raw)
+            Ok(raw) => raw
+                .decode::<Theirs::Response>()
                 .map_err(|e| CallError::Decode(e.to_string())),
             Err(remote) => Err(CallError::Remote(remote)),
         };
