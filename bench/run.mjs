@@ -7,7 +7,7 @@
 //
 // Options: --reps N, --out DIR, --only name,name (variants by name).
 // Environment: CHROMIUM (default /usr/bin/chromium), BENCH_PORT (first of
-// three ports, default 19040; the next free triple up to 19100 is used when
+// three ports, default 19040; the next free triple up to 19100 (or 60 above) is used when
 // it is taken).
 //
 // See bench/README.md for the page contract and what each figure means.
@@ -64,10 +64,32 @@ export const VARIANTS = [
   },
   {
     name: "crossframe-call",
-    label: "crossframe typed request/response",
+    label: "crossframe typed request/response (binary batches)",
     hostPath: "/crossframe-call/host/index.html",
     childPath: "/crossframe-call/child/index.html",
     mounts: { "/crossframe-call": "../target/bench-pages/crossframe-call" },
+  },
+  {
+    // The same pages; the host offers v1 JSON only (no batches, no binary),
+    // as before the wire features: the lever's before/after in one run.
+    name: "crossframe-call-json",
+    label: "crossframe typed call, v1 JSON frames",
+    hostPath: "/crossframe-call-json/host/index.html",
+    childPath: "/crossframe-call/child/index.html",
+    mounts: {
+      "/crossframe-call-json": "../target/bench-pages/crossframe-call",
+      "/crossframe-call": "../target/bench-pages/crossframe-call",
+    },
+  },
+  {
+    name: "crossframe-call-batch",
+    label: "crossframe typed call, JSON batches",
+    hostPath: "/crossframe-call-batch/host/index.html",
+    childPath: "/crossframe-call/child/index.html",
+    mounts: {
+      "/crossframe-call-batch": "../target/bench-pages/crossframe-call",
+      "/crossframe-call": "../target/bench-pages/crossframe-call",
+    },
   },
   {
     name: "crossframe-embedjs",
@@ -176,7 +198,8 @@ async function startServer(mounts, firstPort) {
     .filter(([prefix]) => prefix !== "/")
     .map(([prefix, dir]) => `+${prefix}=${dir}`)
     .join("");
-  for (let base = firstPort; base + 2 <= 19100; base += 3) {
+  const lastPort = Math.max(19100, firstPort + 62);
+  for (let base = firstPort; base + 2 <= lastPort; base += 3) {
     const origins = {
       host: `http://127.0.0.1:${base}`,
       "cross-site": `http://localhost:${base + 1}`,
@@ -207,7 +230,7 @@ async function startServer(mounts, firstPort) {
     if (!/EADDRINUSE/.test(started.error)) throw new Error(started.error);
     if (base - firstPort >= 30) break;
   }
-  throw new Error("no free port triple in 19000-19100");
+  throw new Error(`no free port triple in ${firstPort}-${lastPort}`);
 }
 
 // ---------------------------------------------------------------------------

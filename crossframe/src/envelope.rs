@@ -33,6 +33,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use thiserror::Error;
 
+use crate::wire::Features;
+
 /// The protocol version this build speaks, sent in every envelope.
 ///
 /// ```
@@ -75,11 +77,16 @@ pub enum Frame<T> {
     Connect {
         /// Numbers the host's channels, so a late ack of an old one is ignored.
         session: u64,
+        /// What the host can read on the port besides v1 JSON frames (the
+        /// optional `wire` field; see [`crate::wire`]).
+        wire: Features,
     },
     /// Child to host, on the new port: connected.
     Ack {
         /// The session being acknowledged.
         session: u64,
+        /// What the child will send on the port: the features both offer.
+        wire: Features,
     },
     /// "I am going away" (unmount, reload, navigation).
     Bye,
@@ -115,6 +122,32 @@ pub enum Frame<T> {
 }
 
 impl<T> Frame<T> {
+    /// The same frame with its body changed by `f` (kinds without a body
+    /// are unchanged).
+    ///
+    /// ```
+    /// use crossframe::envelope::Frame;
+    /// assert_eq!(Frame::Message(2).map(|n| n * 10), Frame::Message(20));
+    /// ```
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Frame<U> {
+        match self {
+            Frame::Hello => Frame::Hello,
+            Frame::Connect { session, wire } => Frame::Connect { session, wire },
+            Frame::Ack { session, wire } => Frame::Ack { session, wire },
+            Frame::Bye => Frame::Bye,
+            Frame::Message(body) => Frame::Message(f(body)),
+            Frame::Request { id, body } => Frame::Request { id, body: f(body) },
+            Frame::Response { id, result } => Frame::Response {
+                id,
+                result: result.map(f),
+            },
+            Frame::Resize { height } => Frame::Resize { height },
+            Frame::Refused => Frame::Refused,
+            Frame::Ping => Frame::Ping,
+            Frame::Pong => Frame::Pong,
+        }
+    }
+
     /// The wire name of this frame's kind.
     ///
     /// ```
@@ -208,6 +241,8 @@ struct WireOut<'a, T> {
     error: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     height: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wire: Option<Vec<&'static str>>,
 }
 
 /// The envelope's fields, read lazily: the body stays raw JSON until the
@@ -229,6 +264,8 @@ struct WireIn<'a> {
     error: Option<&'a RawValue>,
     #[serde(borrow, default, deserialize_with = "present")]
     height: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    wire: Option<&'a RawValue>,
 }
 
 fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
@@ -252,11 +289,15 @@ pub fn encode<T: Serialize>(frame: &Frame<T>) -> Result<String, EncodeError> {
         body: None,
         error: None,
         height: None,
+        wire: None,
     };
     match frame {
         Frame::Hello | Frame::Bye | Frame::Refused | Frame::Ping | Frame::Pong => {}
         Frame::Resize { height } => wire.height = Some(*height),
-        Frame::Connect { session } | Frame::Ack { session } => wire.session = Some(*session),
+        Frame::Connect { session, wire: w } | Frame::Ack { session, wire: w } => {
+            wire.session = Some(*session);
+            wire.wire = w.names();
+        }
         Frame::Message(body) => wire.body = Some(body),
         Frame::Request { id, body } => {
             wire.id = Some(*id);
@@ -284,6 +325,15 @@ pub fn encode<T: Serialize>(frame: &Frame<T>) -> Result<String, EncodeError> {
 /// ```
 pub fn body<T: DeserializeOwned>(raw: &RawValue) -> Result<T, DecodeError> {
     serde_json::from_str(raw.get()).map_err(|e| DecodeError::Body(e.to_string()))
+}
+
+/// The `wire` field of a connect or ack: a list of feature names. Anything
+/// else (a later version's richer value) is read as no feature.
+fn features(field: Option<&RawValue>) -> Features {
+    field
+        .and_then(|raw| serde_json::from_str::<Vec<String>>(raw.get()).ok())
+        .map(|names| Features::parse(&names))
+        .unwrap_or(Features::NONE)
 }
 
 /// Decodes a wire string into a frame, refusing anything longer than
@@ -350,9 +400,11 @@ pub fn decode<T: DeserializeOwned>(text: &str, max_len: usize) -> Result<Frame<T
         }),
         "connect" => Ok(Frame::Connect {
             session: number(wire.session, "session")?,
+            wire: features(wire.wire),
         }),
         "ack" => Ok(Frame::Ack {
             session: number(wire.session, "session")?,
+            wire: features(wire.wire),
         }),
         "message" => typed_body().map(Frame::Message),
         "request" => Ok(Frame::Request {
@@ -406,8 +458,28 @@ mod tests {
         for frame in [
             Frame::Hello,
             Frame::Bye,
-            Frame::Connect { session: 3 },
-            Frame::Ack { session: u64::MAX },
+            Frame::Connect {
+                session: 3,
+                wire: Features::NONE,
+            },
+            Frame::Connect {
+                session: 3,
+                wire: Features {
+                    batch: true,
+                    binary: true,
+                },
+            },
+            Frame::Ack {
+                session: u64::MAX,
+                wire: Features::NONE,
+            },
+            Frame::Ack {
+                session: 1,
+                wire: Features {
+                    batch: true,
+                    binary: false,
+                },
+            },
             Frame::Resize { height: 412 },
             Frame::Refused,
             Frame::Ping,
@@ -470,6 +542,48 @@ mod tests {
                 decode::<Msg>(bad, MAX)
             );
         }
+    }
+
+    #[test]
+    fn wire_features_are_an_optional_field_that_v1_peers_ignore() {
+        let connect = encode::<()>(&Frame::Connect {
+            session: 2,
+            wire: Features {
+                batch: true,
+                binary: true,
+            },
+        })
+        .unwrap();
+        assert_eq!(
+            connect,
+            r#"{"crossframe":1,"kind":"connect","session":2,"wire":["batch","binary"]}"#
+        );
+        let plain = encode::<()>(&Frame::Ack {
+            session: 2,
+            wire: Features::NONE,
+        })
+        .unwrap();
+        assert_eq!(plain, r#"{"crossframe":1,"kind":"ack","session":2}"#);
+        // Unknown names and shapes are no feature, never an error.
+        let odd = r#"{"crossframe":1,"kind":"ack","session":2,"wire":{"v":2}}"#;
+        assert_eq!(
+            decode::<()>(odd, MAX),
+            Ok(Frame::Ack {
+                session: 2,
+                wire: Features::NONE
+            })
+        );
+        let later = r#"{"crossframe":1,"kind":"connect","session":2,"wire":["zstd","batch"]}"#;
+        assert_eq!(
+            decode::<()>(later, MAX),
+            Ok(Frame::Connect {
+                session: 2,
+                wire: Features {
+                    batch: true,
+                    binary: false
+                }
+            })
+        );
     }
 
     #[test]

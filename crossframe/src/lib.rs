@@ -68,6 +68,7 @@ pub mod typescript;
 mod use_connection;
 #[cfg(feature = "yew")]
 mod use_post_message;
+pub mod wire;
 
 pub use api::{Api, Handlers, Peer};
 pub use connection::{CallError, ConnectionState, DisconnectReason, SendError};

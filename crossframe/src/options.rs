@@ -9,6 +9,7 @@ use crate::notify::Notify;
 use crate::origin::{Origin, OriginPolicy};
 use crate::peer::{IframeRef, PeerWindow};
 use crate::resize::DEFAULT_MAX_FRAME_HEIGHT;
+use crate::wire::WireOptions;
 
 /// How a [`Link`](crate::Link) finds and checks its peer.
 ///
@@ -42,6 +43,9 @@ pub struct ConnectionOptions {
     /// Host: the tallest the iframe may become, in CSS pixels, whatever
     /// height the widget reports.
     pub max_frame_height: u32,
+    /// What this side offers for the private port beyond v1 JSON frames
+    /// (batches on by default, binary frames off; see [`crate::wire`]).
+    pub wire: WireOptions,
 }
 
 /// At most this many of the peer's calls are answered at once; more are
@@ -80,6 +84,7 @@ impl ConnectionOptions {
             on_drop: None,
             auto_resize: true,
             max_frame_height: DEFAULT_MAX_FRAME_HEIGHT,
+            wire: WireOptions::default(),
         }
     }
 
@@ -100,6 +105,7 @@ impl ConnectionOptions {
             on_drop: None,
             auto_resize: true,
             max_frame_height: DEFAULT_MAX_FRAME_HEIGHT,
+            wire: WireOptions::default(),
         }
     }
 
@@ -167,6 +173,21 @@ impl ConnectionOptions {
     /// ```
     pub fn max_frame_height(mut self, px: u32) -> Self {
         self.max_frame_height = px;
+        self
+    }
+
+    /// What this side offers on the private port: batches, binary frames.
+    /// Both sides must offer a feature for it to be used.
+    ///
+    /// ```
+    /// # use crossframe::{ConnectionOptions, OriginPolicy};
+    /// use crossframe::wire::WireOptions;
+    /// let options = ConnectionOptions::parent(OriginPolicy::parse("https://shop.example").unwrap())
+    ///     .wire(WireOptions { batch: true, binary: true });
+    /// assert!(options.wire.binary);
+    /// ```
+    pub fn wire(mut self, wire: WireOptions) -> Self {
+        self.wire = wire;
         self
     }
 }

@@ -218,15 +218,29 @@ pub(crate) fn post_on_port<T: Serialize>(
     port: &web_sys::MessagePort,
     frame: &Frame<T>,
 ) -> Result<(), SendError> {
-    let text = envelope::encode(frame)?;
+    post_text(port, &envelope::encode(frame)?)
+}
+
+/// Posts JSON text on a port: a string, or from [`BINARY_FRAME_MIN_LEN`]
+/// up its UTF-8 bytes in a transferred buffer.
+pub(crate) fn post_text(port: &web_sys::MessagePort, text: &str) -> Result<(), SendError> {
     let posted = if text.len() >= BINARY_FRAME_MIN_LEN {
         let bytes = js_sys::Uint8Array::new_with_length(text.len() as u32);
         bytes.copy_from(text.as_bytes());
         port.post_message_with_transferable(&bytes, &js_sys::Array::of1(&bytes.buffer()))
     } else {
-        port.post_message(&JsValue::from_str(&text))
+        port.post_message(&JsValue::from_str(text))
     };
     posted.map_err(|e| SendError::Post(format!("{e:?}")))
+}
+
+/// Posts binary frames ([`crate::wire`]) on a port: a transferred `ArrayBuffer`.
+pub(crate) fn post_bytes(port: &web_sys::MessagePort, bytes: &[u8]) -> Result<(), SendError> {
+    let array = js_sys::Uint8Array::new_with_length(bytes.len() as u32);
+    array.copy_from(bytes);
+    let buffer = array.buffer();
+    port.post_message_with_transferable(&buffer, &js_sys::Array::of1(&buffer))
+        .map_err(|e| SendError::Post(format!("{e:?}")))
 }
 
 /// The parent's origin from `location.ancestorOrigins` (Chromium, Safari;

@@ -74,7 +74,7 @@ fn rust_posts_only_through_peer_post() {
     assert_eq!(peer.matches(".post_message(").count(), 2);
     assert_eq!(peer.matches(".post_message_with_transfer(").count(), 1);
     assert_eq!(peer.matches("target.as_str()").count(), 2);
-    assert!(peer.contains("port.post_message(&JsValue::from_str(&text))"));
+    assert!(peer.contains("port.post_message(&JsValue::from_str(text))"));
     assert!(peer.contains("port.post_message_with_transferable(&bytes, "));
 }
 

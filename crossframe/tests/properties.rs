@@ -476,8 +476,8 @@ fn frame() -> impl Strategy<Value = Frame<AppMsg>> {
         1 => Just(Frame::Bye),
         1 => Just(Frame::Refused),
         1 => any::<u64>().prop_map(|height| Frame::Resize { height }),
-        1 => any::<u64>().prop_map(|session| Frame::Connect { session }),
-        1 => any::<u64>().prop_map(|session| Frame::Ack { session }),
+        1 => any::<u64>().prop_map(|session| Frame::Connect { session, wire: crossframe::wire::Features::NONE }),
+        1 => any::<u64>().prop_map(|session| Frame::Ack { session, wire: crossframe::wire::Features::NONE }),
         2 => (any::<u64>(), app_msg()).prop_map(|(id, body)| Frame::Request { id, body }),
         2 => (any::<u64>(), prop_oneof![app_msg().prop_map(Ok), any::<String>().prop_map(Err)])
             .prop_map(|(id, result)| Frame::Response { id, result }),

@@ -25,9 +25,28 @@ test("20 000 messages each way between the Yew apps: none lost, order kept", asy
   const child = await openHost(page);
   await page.getByTestId("burst").click();
   await expect(child.getByTestId("tally")).toHaveText(`Load test: ${BURST} received, in order`, slow);
+  // How long the host page is busy while the widget's burst comes in: its
+  // long tasks (over 50 ms; Chromium only), reported, never asserted.
+  const watching = await page.evaluate(() => {
+    if (!PerformanceObserver.supportedEntryTypes?.includes("longtask")) return false;
+    window.__busy = { ms: 0, tasks: 0, longest: 0 };
+    new PerformanceObserver((list) => {
+      for (const task of list.getEntries()) {
+        window.__busy.ms += task.duration;
+        window.__busy.tasks += 1;
+        window.__busy.longest = Math.max(window.__busy.longest, task.duration);
+      }
+    }).observe({ type: "longtask" });
+    return true;
+  });
   await child.getByTestId("burst").click();
   await expect(page.getByTestId("tally")).toHaveText(`Load test: ${BURST} received, in order`, slow);
   await expect(child.getByTestId("notes")).toHaveText(`sent ${BURST} of ${BURST}`);
+  if (watching) {
+    const busy = await page.evaluate(() => window.__busy);
+    const figure = `host busy during a ${BURST}-message burst: ${Math.round(busy.ms)} ms in ${busy.tasks} long tasks (longest ${Math.round(busy.longest)} ms)`;
+    console.log(figure);
+  }
   // Still responsive.
   await page.getByTestId("call-add").click();
   await expect(page.locator("[data-testid=log] li.received .text").last()).toHaveText("sum: 5");

@@ -16,10 +16,11 @@ pub struct Payload {
     /// The sender's `performance.now()`.
     pub t: f64,
     /// The `1k`, `64k` and `1m` payloads' string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    // No `skip_serializing_if`: binary frames (postcard) need every field.
+    #[serde(default)]
     pub data: Option<String>,
     /// The `64k-obj` payload's records.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub rows: Option<Vec<Row>>,
 }
 
@@ -131,6 +132,19 @@ pub enum Answer {
     Echo(Payload),
     /// The burst count.
     Count(u64),
+}
+
+/// What a page offers on the port, from its path: `/crossframe-call-json/`
+/// plain v1 JSON frames, `/crossframe-call-batch/` JSON batches, otherwise
+/// batches of binary frames.
+pub fn wire_from_path() -> crossframe::wire::WireOptions {
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    crossframe::wire::WireOptions {
+        batch: !path.contains("-json/"),
+        binary: !path.contains("-json/") && !path.contains("-batch/"),
+    }
 }
 
 /// `performance.now()` in milliseconds.

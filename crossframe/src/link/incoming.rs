@@ -4,8 +4,8 @@
 use super::*;
 
 impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
-    pub(super) fn deliver_message(&self, raw: &RawValue, origin: &Origin) {
-        match envelope::body::<Ours::Message>(raw) {
+    pub(super) fn deliver_message(&self, raw: RawBody<'_>, origin: &Origin) {
+        match raw.decode::<Ours::Message>() {
             Ok(message) => {
                 self.delivered();
                 let handler = self.handlers.borrow().on_message.clone();
@@ -20,8 +20,8 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
         }
     }
 
-    pub(super) fn answer(&self, id: u64, raw: &RawValue, origin: Origin) {
-        let request = match envelope::body::<Ours::Request>(raw) {
+    pub(super) fn answer(&self, id: u64, raw: RawBody<'_>, origin: Origin) {
+        let request = match raw.decode::<Ours::Request>() {
             Ok(request) => request,
             Err(error) => return self.respond(id, Err(error.to_string())),
         };
@@ -64,12 +64,11 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
 
     /// Posts the answer to call `id` on the current port.
     pub(super) fn respond(&self, id: u64, result: Result<Ours::Response, String>) {
-        if let Some(port) = self.port.borrow().as_ref() {
-            if let Err(error) = post_on_port(&port.port, &Frame::Response { id, result }) {
-                web_sys::console::warn_1(
-                    &format!("crossframe: answering call {id}: {error}").into(),
-                );
-            }
+        match self.post_frame(&Frame::Response { id, result }) {
+            Ok(()) | Err(SendError::NotConnected) => {}
+            Err(error) => web_sys::console::warn_1(
+                &format!("crossframe: answering call {id}: {error}").into(),
+            ),
         }
     }
 }

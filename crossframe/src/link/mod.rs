@@ -17,6 +17,7 @@
 //!   ping, height reports;
 //! * `outgoing`: our calls (start, one alarm for all deadlines, answers);
 //! * `incoming`: the peer's messages and calls (delivered, answered).
+//! * `outbox`: frames leaving on the port, one by one or batched per task.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -37,17 +38,19 @@ use crate::connection::{
     CallError, Connection, ConnectionState, DisconnectReason, Effect, Role, SendError,
 };
 use crate::envelope::{self, DecodeError, Frame};
-use crate::gate::{read_frame, DropReason, Dropped, Stats};
+use crate::gate::{read_frame, Data, DropReason, Dropped, Stats};
 use crate::notify::Notify;
 use crate::options::{ConnectionOptions, MAX_CALLS_IN_FLIGHT, PING_TIMEOUT};
 use crate::origin::Origin;
 use crate::peer::{
-    announce_targets, classify_port_data, inspect, is_hello, post, post_hellos, post_on_port,
-    post_with_port, report_drop, PeerWindow,
+    announce_targets, classify_port_data, inspect, is_hello, post, post_bytes, post_hellos,
+    post_on_port, post_text, post_with_port, report_drop, PeerWindow,
 };
 use crate::resize::{follow_height, watch_height, HeightWatch};
+use crate::wire::{self, Features, RawBody};
 
 mod incoming;
+mod outbox;
 mod outgoing;
 mod port;
 mod window;
@@ -87,6 +90,12 @@ struct Inner<Theirs: Api, Ours: Api> {
     ping_timer: RefCell<Option<Timeout>>,
     /// One timer for all call deadlines: armed for the earliest (at, timer).
     alarm: RefCell<Option<(f64, Timeout)>>,
+    /// What we send on the current port (agreed in its connect and ack).
+    wire: Cell<Features>,
+    /// Child: what the host offered in its last `connect`.
+    peer_wire: Cell<Features>,
+    /// Frames queued in this task, posted together in a microtask (batches).
+    outbox: RefCell<outbox::Outbox>,
 }
 
 /// A connection to the peer window; see the [crate docs](crate).
@@ -156,6 +165,9 @@ impl<Theirs: Api, Ours: Api> Link<Theirs, Ours> {
             answering: RefCell::new(Answering::new(MAX_CALLS_IN_FLIGHT)),
             ping_timer: RefCell::new(None),
             alarm: RefCell::new(None),
+            wire: Cell::new(Features::NONE),
+            peer_wire: Cell::new(Features::NONE),
+            outbox: RefCell::new(outbox::Outbox::default()),
         });
         if role == Role::Child && inner.options.borrow().auto_resize {
             let weak = Rc::downgrade(&inner);
@@ -402,9 +414,7 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
         if !self.machine.borrow().is_connected() {
             return Err(SendError::NotConnected);
         }
-        let port = self.port.borrow();
-        let port = port.as_ref().ok_or(SendError::NotConnected)?;
-        post_on_port(&port.port, &Frame::Message(message))
+        self.post_frame(&Frame::Message(message))
     }
 
     fn drop_message(&self, dropped: Dropped) {
@@ -428,9 +438,8 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
                 Effect::OpenChannel { to, session } => self.open_channel(&to, session),
                 Effect::AdoptPort { session } => self.adopt_port(session),
                 Effect::SendBye => {
-                    if let Some(port) = self.port.borrow().as_ref() {
-                        let _ = post_on_port::<()>(&port.port, &Frame::Bye);
-                    }
+                    let _ = self.post_frame::<()>(&Frame::Bye);
+                    self.flush();
                 }
                 Effect::ClosePort => self.replace_port(None),
                 Effect::FailCalls(ids, error) => {

@@ -35,10 +35,10 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
         timeout: Duration,
     ) -> Result<(u64, Answer<Theirs::Response>), CallError> {
         let id = this.machine.borrow_mut().begin_call()?;
-        let sent = match this.port.borrow().as_ref() {
-            Some(port) => post_on_port(&port.port, &Frame::Request { id, body: request })
-                .map_err(CallError::Send),
-            None => Err(CallError::NotConnected),
+        let sent = match this.post_frame(&Frame::Request { id, body: request }) {
+            Ok(()) => Ok(()),
+            Err(SendError::NotConnected) => Err(CallError::NotConnected),
+            Err(e) => Err(CallError::Send(e)),
         };
         if let Err(error) = sent {
             this.machine.borrow_mut().finish_call(id);
@@ -92,7 +92,7 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
         }
     }
 
-    pub(super) fn resolve(&self, id: u64, result: Result<Box<RawValue>, String>, origin: &Origin) {
+    pub(super) fn resolve(&self, id: u64, result: Result<RawBody<'_>, String>, origin: &Origin) {
         let waiter = self.calls.borrow_mut().take(id);
         let Some(waiter) = waiter.filter(|_| self.machine.borrow_mut().finish_call(id)) else {
             // Timed out, failed, cancelled, or never made: say so.
@@ -103,7 +103,7 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
         };
         self.delivered();
         let outcome = match result {
-            Ok(raw) => envelope::body::<Theirs::Response>(&raw).map_err(CallError::Decode),
+            Ok(raw) => raw.decode::<Theirs::Response>().map_err(CallError::Decode),
             Err(remote) => Err(CallError::Remote(remote)),
         };
         let _ = waiter.send(outcome);

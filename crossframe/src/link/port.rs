@@ -18,32 +18,115 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
             reason,
         };
         // Our private port: no origin or window to check, the rest of the gate.
-        let data = classify_port_data(&event.data(), max_len);
-        let frame = match read_frame::<Box<RawValue>>(data, max_len) {
-            Ok(frame) => frame,
-            Err(reason) => return self.drop_message(dropped(reason)),
+        let data = event.data();
+        // Binary frames (a wire feature both sides offered): one or more
+        // records in a transferred ArrayBuffer.
+        if let Some(buffer) = data.dyn_ref::<js_sys::ArrayBuffer>() {
+            let len = buffer.byte_length() as usize;
+            if len > max_len {
+                let reason = DecodeError::TooLarge { len, max: max_len };
+                return self.drop_message(dropped(reason.into()));
+            }
+            let bytes = js_sys::Uint8Array::new(buffer).to_vec();
+            match wire::read_binary(&bytes) {
+                Ok(frames) => {
+                    for frame in frames {
+                        match frame {
+                            Ok(frame) => self.on_port_frame(frame.map(RawBody::Binary), &origin),
+                            Err(reason) => self.drop_message(dropped(reason.into())),
+                        }
+                    }
+                }
+                Err(reason) => self.drop_message(dropped(reason.into())),
+            }
+            return;
+        }
+        let text = match classify_port_data(&data, max_len) {
+            Data::Text(text) => text,
+            other => {
+                let reason = read_frame::<()>(other, max_len).err();
+                return self.drop_message(dropped(
+                    reason.unwrap_or(DropReason::UnexpectedKind("empty")),
+                ));
+            }
         };
+        // A batch (a JSON array of envelopes), or one envelope.
+        let parts = match wire::split_json(&text) {
+            Some(Ok(parts)) => parts,
+            Some(Err(reason)) => return self.drop_message(dropped(reason.into())),
+            None => vec![text.as_str()],
+        };
+        for part in parts {
+            match envelope::decode::<Box<RawValue>>(part, max_len) {
+                Ok(frame) => self.on_port_json(frame, &origin),
+                Err(reason) => self.drop_message(dropped(reason.into())),
+            }
+        }
+    }
+
+    fn on_port_json(&self, frame: Frame<Box<RawValue>>, origin: &Origin) {
+        match frame {
+            Frame::Message(raw) => self.on_port_frame(Frame::Message(RawBody::Json(&raw)), origin),
+            Frame::Request { id, body } => self.on_port_frame(
+                Frame::Request {
+                    id,
+                    body: RawBody::Json(&body),
+                },
+                origin,
+            ),
+            Frame::Response { id, result } => match result {
+                Ok(raw) => self.on_port_frame(
+                    Frame::Response {
+                        id,
+                        result: Ok(RawBody::Json(&raw)),
+                    },
+                    origin,
+                ),
+                Err(error) => self.on_port_frame(
+                    Frame::Response {
+                        id,
+                        result: Err(error),
+                    },
+                    origin,
+                ),
+            },
+            other => self.on_port_frame(other.map(|_| unreachable!()), origin),
+        }
+    }
+
+    /// One frame that came on the port, its body not decoded yet.
+    fn on_port_frame(&self, frame: Frame<RawBody<'_>>, origin: &Origin) {
+        let origin = origin.clone();
         let effects = match frame {
-            Frame::Ack { session } => self.machine.borrow_mut().ack(session),
+            Frame::Ack { session, wire } => {
+                let effects = self.machine.borrow_mut().ack(session);
+                // The child's choice, among what we offered.
+                let offered = Features::offered(self.options.borrow().wire);
+                self.wire.set(offered.common(wire));
+                effects
+            }
             Frame::Bye => self.machine.borrow_mut().bye(),
             Frame::Ping => {
-                if let Some(port) = self.port.borrow().as_ref() {
-                    let _ = post_on_port::<()>(&port.port, &Frame::Pong);
-                }
+                let _ = self.post_frame::<()>(&Frame::Pong);
                 return;
             }
             Frame::Pong => {
                 self.ping_timer.borrow_mut().take();
                 return;
             }
-            Frame::Message(raw) => return self.deliver_message(&raw, &origin),
-            Frame::Request { id, body } => return self.answer(id, &body, origin),
+            Frame::Message(raw) => return self.deliver_message(raw, &origin),
+            Frame::Request { id, body } => return self.answer(id, body, origin),
             Frame::Response { id, result } => return self.resolve(id, result, &origin),
             Frame::Resize { height } => {
                 self.delivered();
                 return self.follow_height(height);
             }
-            other => return self.drop_message(dropped(DropReason::UnexpectedKind(other.kind()))),
+            other => {
+                return self.drop_message(Dropped {
+                    origin: format!("{origin} (private channel)"),
+                    reason: DropReason::UnexpectedKind(other.kind()),
+                })
+            }
         };
         self.delivered();
         self.apply(effects);
@@ -66,6 +149,9 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
     /// The session's port changes (a new channel, or none): the old one is
     /// closed, and the answers still running for its session are cancelled.
     pub(super) fn replace_port(&self, port: Option<Port>) {
+        // What was queued for the old port goes on it before it closes.
+        self.flush();
+        self.wire.set(Features::NONE);
         let old = std::mem::replace(&mut *self.port.borrow_mut(), port);
         if let Some(old) = old {
             old.port.close();
@@ -83,7 +169,10 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
         self.replace_port(Some(self.listen_to(channel.port1())));
         if let Err(error) = post_with_port(
             &window,
-            &Frame::<()>::Connect { session },
+            &Frame::<()>::Connect {
+                session,
+                wire: Features::offered(self.options.borrow().wire),
+            },
             to,
             &channel.port2(),
         ) {
@@ -96,10 +185,15 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
             return;
         };
         let port = self.listen_to(port);
-        if let Err(error) = post_on_port::<()>(&port.port, &Frame::Ack { session }) {
+        // What we will send from now on: what both of us offer. The ack
+        // itself is v1 JSON, which every host reads.
+        let wire = Features::offered(self.options.borrow().wire).common(self.peer_wire.get());
+        let ack = Frame::<()>::Ack { session, wire };
+        if let Err(error) = post_on_port::<()>(&port.port, &ack) {
             web_sys::console::warn_1(&format!("crossframe: ack: {error}").into());
         }
         self.replace_port(Some(port));
+        self.wire.set(wire);
         self.height_sent.set(None);
         self.report_height();
     }
@@ -125,9 +219,7 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
             }
         });
         *self.ping_timer.borrow_mut() = Some(timer);
-        if let Some(port) = self.port.borrow().as_ref() {
-            let _ = post_on_port::<()>(&port.port, &Frame::Ping);
-        }
+        let _ = self.post_frame::<()>(&Frame::Ping);
     }
 
     /// Child: the content height changed (or we just connected).
@@ -138,10 +230,8 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
         if self.height_sent.get() == Some(height) || !self.machine.borrow().is_connected() {
             return;
         }
-        if let Some(port) = self.port.borrow().as_ref() {
-            if post_on_port::<()>(&port.port, &Frame::Resize { height }).is_ok() {
-                self.height_sent.set(Some(height));
-            }
+        if self.post_frame::<()>(&Frame::Resize { height }).is_ok() {
+            self.height_sent.set(Some(height));
         }
     }
 

@@ -34,7 +34,8 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
         let origin = admitted.origin;
         let effects = match admitted.frame {
             Frame::Hello => self.machine.borrow_mut().hello(origin),
-            Frame::Connect { session } => {
+            Frame::Connect { session, wire } => {
+                self.peer_wire.set(wire);
                 let port = event.ports().get(0).dyn_into::<MessagePort>().ok();
                 let Some(port) = port else {
                     self.drop_message(Dropped {
@@ -50,7 +51,7 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
             }
             // The window path, for peers that do not use a port.
             Frame::Message(raw) => {
-                self.deliver_message(&raw, &origin);
+                self.deliver_message(RawBody::Json(&raw), &origin);
                 return;
             }
             Frame::Resize { height } => {

@@ -38,7 +38,14 @@ fn App() -> Html {
                 })
             })
     };
-    let options = ConnectionOptions::parent(allowed).auto_resize(false);
+    // The child offers everything; each host page picks (see `wire_from_path`).
+    let wire = crossframe::wire::WireOptions {
+        batch: true,
+        binary: true,
+    };
+    let options = ConnectionOptions::parent(allowed)
+        .auto_resize(false)
+        .wire(wire);
     use_connection::<Host, Child>(options, handlers);
     html! { <p>{ "crossframe bench child" }</p> }
 }

@@ -45,7 +45,7 @@ thread_local! {
     /// Whether this page measures calls (read once from its path).
     static CALLS: bool = web_sys::window()
         .and_then(|w| w.location().pathname().ok())
-        .is_some_and(|path| path.contains("/crossframe-call/"));
+        .is_some_and(|path| path.contains("/crossframe-call"));
 }
 
 fn calls() -> bool {
@@ -270,7 +270,9 @@ fn App() -> Html {
             }
         })
     };
-    let options = ConnectionOptions::frame(iframe.clone(), child_origin).auto_resize(false);
+    let options = ConnectionOptions::frame(iframe.clone(), child_origin)
+        .auto_resize(false)
+        .wire(crossframe_bench::wire_from_path());
     let link = use_connection::<Child, Host>(options, handlers);
     let connected = matches!(link.state(), ConnectionState::Connected { .. });
     {
