@@ -220,6 +220,16 @@ pub enum Effect {
     },
     /// Post `bye` on the current port.
     SendBye,
+    /// Host: post `ping` on the current port, and call
+    /// [`Connection::ping_timed_out`] with this session if no `pong` comes
+    /// within the ping timeout.
+    Ping {
+        /// The session being asked.
+        session: u64,
+    },
+    /// Child: tell the parent, at this exact origin (which we do not allow),
+    /// that we refuse to talk (once).
+    Refuse(Origin),
     /// Close the current port and stop listening to it.
     ClosePort,
     /// End these pending calls with this error.
@@ -250,6 +260,10 @@ pub struct Connection {
     port_open: bool,
     pending: BTreeSet<u64>,
     next_id: u64,
+    /// Host: the session asked whether its peer is still there.
+    pinging: Option<u64>,
+    /// Child: told a parent we do not allow that we refuse (we say it once).
+    refused: bool,
 }
 
 impl Connection {
@@ -268,6 +282,8 @@ impl Connection {
             port_open: false,
             pending: BTreeSet::new(),
             next_id: 1,
+            pinging: None,
+            refused: false,
         }
     }
 
@@ -483,11 +499,102 @@ impl Connection {
         if self.role != Role::Child {
             return Vec::new();
         }
-        self.set_state(ConnectionState::Disconnected(
+        let mut effects = self.refuse(origin);
+        effects.extend(self.set_state(ConnectionState::Disconnected(
             DisconnectReason::ParentNotAllowed {
                 origin: origin.to_string(),
             },
-        ))
+        )));
+        effects
+    }
+
+    /// Child: whether a `hello` from a parent we do not allow would still be
+    /// answered (`refused` is said once); if not, its data need not be read.
+    ///
+    /// ```
+    /// # use crossframe::connection::{Connection, Role};
+    /// assert!(Connection::new(Role::Child).would_refuse());
+    /// assert!(!Connection::new(Role::Host).would_refuse());
+    /// ```
+    pub fn would_refuse(&self) -> bool {
+        self.role == Role::Child && !self.refused
+    }
+
+    /// Child: our parent, at an origin we do not allow, said `hello`: tell
+    /// it, once, so the embedding page can say why nothing works.
+    ///
+    /// ```
+    /// # use crossframe::connection::{Connection, Effect, Role};
+    /// # use crossframe::Origin;
+    /// let evil = Origin::parse("https://evil.example").unwrap();
+    /// let mut child = Connection::new(Role::Child);
+    /// assert_eq!(child.hello_from_disallowed_parent(&evil), [Effect::Refuse(evil.clone())]);
+    /// assert_eq!(child.hello_from_disallowed_parent(&evil), []);
+    /// ```
+    pub fn hello_from_disallowed_parent(&mut self, origin: &Origin) -> Vec<Effect> {
+        self.refuse(origin)
+    }
+
+    fn refuse(&mut self, origin: &Origin) -> Vec<Effect> {
+        if !self.would_refuse() {
+            return Vec::new();
+        }
+        self.refused = true;
+        vec![Effect::Refuse(origin.clone())]
+    }
+
+    /// Host: the iframe loaded a document. The old one may be gone without a
+    /// `bye` (a cross-site navigation): ask on the port.
+    ///
+    /// ```
+    /// # use crossframe::connection::{Connection, Effect, Role};
+    /// # use crossframe::Origin;
+    /// let mut host = Connection::new(Role::Host);
+    /// assert_eq!(host.frame_loaded(), [], "nothing to ask before connecting");
+    /// host.hello(Origin::parse("https://widget.example").unwrap());
+    /// host.ack(1);
+    /// assert_eq!(host.frame_loaded(), [Effect::Ping { session: 1 }]);
+    /// ```
+    pub fn frame_loaded(&mut self) -> Vec<Effect> {
+        if self.role != Role::Host || !self.is_connected() || !self.port_open {
+            return Vec::new();
+        }
+        self.pinging = Some(self.session);
+        vec![Effect::Ping {
+            session: self.session,
+        }]
+    }
+
+    /// Host: the peer answered the ping; it is still there.
+    ///
+    /// ```
+    /// # use crossframe::connection::{Connection, Role};
+    /// assert_eq!(Connection::new(Role::Host).pong(), []);
+    /// ```
+    pub fn pong(&mut self) -> Vec<Effect> {
+        self.pinging = None;
+        Vec::new()
+    }
+
+    /// Host: no `pong` for `session` in time: the peer is gone, as if it had
+    /// said `bye` (unless that session already ended, or the pong came).
+    ///
+    /// ```
+    /// # use crossframe::connection::{Connection, ConnectionState, DisconnectReason, Effect, Role};
+    /// # use crossframe::Origin;
+    /// let mut host = Connection::new(Role::Host);
+    /// host.hello(Origin::parse("https://widget.example").unwrap());
+    /// host.ack(1);
+    /// host.frame_loaded();
+    /// assert!(host.ping_timed_out(1).contains(&Effect::State(ConnectionState::Disconnected(DisconnectReason::PeerGone))));
+    /// assert_eq!(host.ping_timed_out(1), [], "once");
+    /// ```
+    pub fn ping_timed_out(&mut self, session: u64) -> Vec<Effect> {
+        if self.pinging != Some(session) || self.session != session {
+            return Vec::new();
+        }
+        self.pinging = None;
+        self.bye()
     }
 
     /// This side goes away (unmount, page hide): say bye, close, fail all.
@@ -630,6 +737,37 @@ impl Connection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_ping_answered_in_time_keeps_the_session_and_a_stale_timeout_is_ignored() {
+        let mut host = Connection::new(Role::Host);
+        let child = Origin::parse("https://widget.example").unwrap();
+        host.hello(child.clone());
+        host.ack(1);
+        assert_eq!(host.frame_loaded(), [Effect::Ping { session: 1 }]);
+        host.pong();
+        assert_eq!(host.ping_timed_out(1), [], "answered in time");
+        // A ping of an old session times out after a new handshake: ignored.
+        host.frame_loaded();
+        host.hello(child);
+        host.ack(2);
+        assert_eq!(host.ping_timed_out(1), []);
+        assert!(host.is_connected());
+    }
+
+    #[test]
+    fn a_child_refuses_a_disallowed_parent_once_whichever_way_it_learns_of_it() {
+        let evil = Origin::parse("https://evil.example").unwrap();
+        let mut child = Connection::new(Role::Child);
+        let effects = child.parent_not_allowed(&evil);
+        assert_eq!(effects[0], Effect::Refuse(evil.clone()));
+        assert!(!child.would_refuse());
+        assert_eq!(child.hello_from_disallowed_parent(&evil), []);
+        assert_eq!(
+            Connection::new(Role::Host).hello_from_disallowed_parent(&evil),
+            []
+        );
+    }
 
     fn origin(s: &str) -> Origin {
         Origin::parse(s).unwrap()
@@ -979,7 +1117,10 @@ mod tests {
         };
         assert_eq!(
             child.parent_not_allowed(&stranger),
-            [Effect::State(ConnectionState::Disconnected(reason))]
+            [
+                Effect::Refuse(stranger.clone()),
+                Effect::State(ConnectionState::Disconnected(reason))
+            ]
         );
         assert_eq!(
             child.state().to_string(),

@@ -82,8 +82,6 @@ struct Inner<Theirs: Api, Ours: Api> {
     height: Cell<Option<u64>>,
     height_sent: Cell<Option<u64>>,
     resize_observer: RefCell<Option<HeightWatch>>,
-    /// Child: answered a refused parent already.
-    refused_sent: Cell<bool>,
     /// The peer's calls being answered now, cancelled when the session ends.
     answering: RefCell<Answering>,
     /// Host: waiting for a `pong` since the iframe loaded; fires if none comes.
@@ -161,7 +159,6 @@ impl<Theirs: Api, Ours: Api> Link<Theirs, Ours> {
             height: Cell::new(None),
             height_sent: Cell::new(None),
             resize_observer: RefCell::new(None),
-            refused_sent: Cell::new(false),
             answering: RefCell::new(Answering::new(MAX_CALLS_IN_FLIGHT)),
             ping_timer: RefCell::new(None),
             alarm: RefCell::new(None),
@@ -222,7 +219,7 @@ impl<Theirs: Api, Ours: Api> Link<Theirs, Ours> {
                 let weak = Rc::downgrade(&inner);
                 let on_load = EventListener::new(&iframe, "load", move |_| {
                     if let Some(inner) = weak.upgrade() {
-                        inner.ping();
+                        inner.frame_loaded();
                     }
                 });
                 inner.listeners.borrow_mut().push(on_load);
@@ -450,6 +447,8 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
                         let _ = waiter.send(Err(error.clone()));
                     }
                 }
+                Effect::Ping { session } => self.ping(session),
+                Effect::Refuse(origin) => self.post_refused(&origin),
                 Effect::State(state) => {
                     let on_state = self.on_state.borrow().clone();
                     if let Some(on_state) = on_state {

@@ -112,6 +112,7 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
             }
             Frame::Pong => {
                 self.ping_timer.borrow_mut().take();
+                self.machine.borrow_mut().pong();
                 return;
             }
             Frame::Message(raw) => return self.deliver_message(raw, &origin),
@@ -198,24 +199,22 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
         self.report_height();
     }
 
-    /// Host: asks the peer on the current port whether it is still there;
-    /// without an answer in [`PING_TIMEOUT`] it is taken for gone.
-    pub(super) fn ping(&self) {
-        if !self.machine.borrow().is_connected() {
-            return;
-        }
-        let Some(port) = self.port.borrow().as_ref().map(|p| p.port.clone()) else {
-            return;
-        };
+    /// Host: the iframe loaded a document; the state machine decides
+    /// whether to ask the peer if it is still there.
+    pub(super) fn frame_loaded(&self) {
+        let effects = self.machine.borrow_mut().frame_loaded();
+        self.apply(effects);
+    }
+
+    /// Posts `ping` for `session`; without a `pong` in [`PING_TIMEOUT`] the
+    /// state machine hears of it.
+    pub(super) fn ping(&self, session: u64) {
         let weak = self.this.clone();
         let timer = Timeout::new(PING_TIMEOUT.as_millis() as u32, move || {
             if let Some(inner) = weak.upgrade() {
-                let still_same = inner.port.borrow().as_ref().is_some_and(|p| p.port == port);
                 inner.ping_timer.borrow_mut().take();
-                if still_same {
-                    let effects = inner.machine.borrow_mut().bye();
-                    inner.apply(effects);
-                }
+                let effects = inner.machine.borrow_mut().ping_timed_out(session);
+                inner.apply(effects);
             }
         });
         *self.ping_timer.borrow_mut() = Some(timer);

@@ -82,11 +82,8 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
             (None, None) => match announce_targets(&options.allowed) {
                 Ok(targets) => targets,
                 Err(not_allowed) => {
-                    // Framed by a page we do not allow: tell it (and only
-                    // that) at its exact origin, once, and say nothing else.
-                    if post::<()>(&window, &Frame::Refused, &not_allowed).is_ok() {
-                        self.refused_sent.set(true);
-                    }
+                    // Framed by a page we do not allow: the machine refuses
+                    // (tells that page, once) and says nothing else.
                     drop(options);
                     let effects = self.machine.borrow_mut().parent_not_allowed(&not_allowed);
                     web_sys::console::warn_1(
@@ -100,21 +97,36 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
         post_hellos(&window, &targets);
     }
 
-    /// Child: a parent on an origin we do not allow said hello. Tell it, once,
-    /// at its exact origin, so the embedding page can say why nothing works.
+    /// Child: a parent on an origin we do not allow wrote to us. If it is a
+    /// `hello` (read only while a refusal is still due, and only if short),
+    /// the state machine refuses it.
     pub(super) fn refuse_parent(&self, event: &MessageEvent, peer: &PeerWindow) {
-        if *peer != PeerWindow::Parent || self.refused_sent.get() {
+        if *peer != PeerWindow::Parent || !self.machine.borrow().would_refuse() {
             return;
         }
         let source = event.source().map(JsValue::from);
         if !peer.is_source(source.as_ref()) {
             return;
         }
-        let (Ok(origin), Some(source)) = (Origin::parse(&event.origin()), source) else {
+        let Ok(origin) = Origin::parse(&event.origin()) else {
             return;
         };
-        if is_hello(&event.data()) && post::<()>(&source, &Frame::Refused, &origin).is_ok() {
-            self.refused_sent.set(true);
+        if is_hello(&event.data()) {
+            let effects = self
+                .machine
+                .borrow_mut()
+                .hello_from_disallowed_parent(&origin);
+            self.apply(effects);
+        }
+    }
+
+    /// Tells our parent, at `origin`, that we refuse to talk.
+    pub(super) fn post_refused(&self, origin: &Origin) {
+        let Some(parent) = self.options.borrow().peer.framed_window() else {
+            return;
+        };
+        if let Err(error) = post::<()>(&parent, &Frame::Refused, origin) {
+            web_sys::console::warn_1(&format!("crossframe: refused to {origin}: {error}").into());
         }
     }
 }
