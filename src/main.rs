@@ -19,7 +19,7 @@ use std::time::Duration;
 use crossframe::{use_connection, CallError, ConnectionOptions, ConnectionState, Handlers, Origin};
 use crossframe_demo_child::config::{load, without_config, HostConfig, RELEASE};
 use crossframe_demo_child::ui::{
-    clock, shown_text, state_class, use_refused, Log, Mode, SendForm, Tally, BURST,
+    log_item, state_class, use_refused, Direction, Entry, Log, Mode, SendForm, Tally, BURST,
 };
 use crossframe_demo_child::{
     ChildToHost, HostPage, HostRequest, HostResponse, Widget, WidgetRequest, WidgetResponse,
@@ -31,34 +31,6 @@ use yew::prelude::*;
 const CHILD_URL: Option<&str> = option_env!("CROSSFRAME_CHILD_URL");
 /// The widget of `scripts/run.sh`, for a development build given no URL.
 const DEVELOPMENT_CHILD_URL: &str = "http://localhost:8081/";
-
-#[derive(Clone, PartialEq)]
-enum Direction {
-    Sent,
-    Received,
-    Note,
-}
-
-#[derive(Clone, PartialEq)]
-struct Entry {
-    time: String,
-    direction: Direction,
-    origin: String,
-    text: String,
-    latency: Option<String>,
-}
-
-impl Entry {
-    fn new(direction: Direction, origin: &str, text: impl Into<String>) -> Self {
-        Entry {
-            time: clock(),
-            direction,
-            origin: origin.to_owned(),
-            text: shown_text(text.into()),
-            latency: None,
-        }
-    }
-}
 
 fn now_ms() -> f64 {
     web_sys::window()
@@ -240,24 +212,7 @@ fn Embed(props: &EmbedProps) -> Html {
                 data-testid="child-frame" />
             <h2>{ "Messages and calls" }</h2>
             <ol class="log" data-testid="log">
-                { for log.entries.iter().map(|entry| {
-                    let (class, arrow) = match entry.direction {
-                        Direction::Sent => ("sent", "→"),
-                        Direction::Received => ("received", "←"),
-                        Direction::Note => ("note", "·"),
-                    };
-                    html! {
-                        <li class={class}>
-                            <time>{ &entry.time }</time>
-                            <span class="direction">{ arrow }</span>
-                            <span class="origin">{ &entry.origin }</span>
-                            <span class="text">{ &entry.text }</span>
-                            if let Some(latency) = &entry.latency {
-                                <span class="latency">{ latency }</span>
-                            }
-                        </li>
-                    }
-                }) }
+                { for log.entries.iter().map(|entry| log_item(entry, true)) }
             </ol>
             <p class="refused" data-testid="refused">{ refused.summary() }</p>
         </section>
@@ -324,14 +279,13 @@ fn Connector(props: &ConnectorProps) -> Html {
                     "{} ms",
                     millis.ok().and_then(|s| s.as_string()).unwrap_or_default()
                 );
-                let mut entry = match result {
+                let entry = match result {
                     Ok(response) => {
                         Entry::new(Direction::Received, origin.as_str(), describe(response))
                     }
                     Err(error) => Entry::new(Direction::Note, origin.as_str(), call_failed(&error)),
                 };
-                entry.latency = Some(latency);
-                log.dispatch(entry);
+                log.dispatch(entry.with_aside("latency", latency));
             });
         })
     };

@@ -7,38 +7,11 @@
 //! checked is the widget's, from the iframe's window.
 
 use crossframe::{use_post_message, Origin, Received, UsePostMessageOptions};
-use crossframe_demo_child::ui::{clock, shown_text, use_refused, Log, SendForm};
+use crossframe_demo_child::ui::{
+    log_item, shown_text, use_refused, Direction, Entry, Log, SendForm,
+};
 use crossframe_demo_child::{PlainToChild, PlainToHost};
 use yew::prelude::*;
-
-#[derive(Clone, PartialEq)]
-enum Direction {
-    Sent,
-    Received,
-    Note,
-}
-
-#[derive(Clone, PartialEq)]
-struct Entry {
-    time: String,
-    direction: Direction,
-    origin: String,
-    text: String,
-    /// What the widget says about itself (its `location.href`).
-    detail: Option<String>,
-}
-
-impl Entry {
-    fn new(direction: Direction, origin: &Origin, text: impl Into<String>) -> Self {
-        Entry {
-            time: clock(),
-            direction,
-            origin: origin.to_string(),
-            text: shown_text(text.into()),
-            detail: None,
-        }
-    }
-}
 
 /// Properties of [`PlainEmbed`].
 #[derive(Properties, PartialEq)]
@@ -61,8 +34,10 @@ pub fn PlainEmbed(props: &PlainEmbedProps) -> Html {
         let log = log.dispatcher();
         move |received: Received<PlainToHost, PlainToChild>| {
             let PlainToHost::Reply { text, location } = received.message;
-            let mut entry = Entry::new(Direction::Received, &received.origin, text);
-            entry.detail = Some(format!("says it runs at {}", shown_text(location)));
+            let entry = Entry::new(Direction::Received, received.origin.as_str(), text).with_aside(
+                "detail",
+                format!("says it runs at {}", shown_text(location)),
+            );
             log.dispatch(entry);
         }
     };
@@ -71,7 +46,7 @@ pub fn PlainEmbed(props: &PlainEmbedProps) -> Html {
         Callback::from(move |origin: Origin| {
             log.dispatch(Entry::new(
                 Direction::Note,
-                &origin,
+                origin.as_str(),
                 "the widget is listening",
             ))
         })
@@ -91,12 +66,16 @@ pub fn PlainEmbed(props: &PlainEmbedProps) -> Html {
             // post without a word, so say so instead.
             let Some(target) = link.peer_origin() else {
                 let note = "not sent: the widget has not said it is listening yet";
-                log.dispatch(Entry::new(Direction::Note, &origin, note));
+                log.dispatch(Entry::new(Direction::Note, origin.as_str(), note));
                 return;
             };
             let entry = match link.send(&PlainToChild::Text(text.clone())) {
-                Ok(()) => Entry::new(Direction::Sent, target, text),
-                Err(error) => Entry::new(Direction::Note, target, format!("not sent: {error}")),
+                Ok(()) => Entry::new(Direction::Sent, target.as_str(), text),
+                Err(error) => Entry::new(
+                    Direction::Note,
+                    target.as_str(),
+                    format!("not sent: {error}"),
+                ),
             };
             log.dispatch(entry);
         })
@@ -117,24 +96,7 @@ pub fn PlainEmbed(props: &PlainEmbedProps) -> Html {
                 data-testid="child-frame" />
             <h2>{ "Sent, and the widget's answers" }</h2>
             <ol class="log" data-testid="plain-log">
-                { for log.entries.iter().map(|entry| {
-                    let (class, arrow) = match entry.direction {
-                        Direction::Sent => ("sent", "→"),
-                        Direction::Received => ("received", "←"),
-                        Direction::Note => ("note", "·"),
-                    };
-                    html! {
-                        <li class={class}>
-                            <time>{ &entry.time }</time>
-                            <span class="direction">{ arrow }</span>
-                            <span class="origin">{ &entry.origin }</span>
-                            <span class="text">{ &entry.text }</span>
-                            if let Some(detail) = &entry.detail {
-                                <span class="detail">{ detail }</span>
-                            }
-                        </li>
-                    }
-                }) }
+                { for log.entries.iter().map(|entry| log_item(entry, true)) }
             </ol>
             <p class="refused" data-testid="plain-refused">{ refused.summary() }</p>
         </section>

@@ -9,7 +9,7 @@ mod plain;
 use crossframe::{use_connection, ConnectionOptions, ConnectionState, Handlers, OriginPolicy};
 use crossframe_demo_child::config::{without_config, WidgetConfig, RELEASE};
 use crossframe_demo_child::ui::{
-    clock, shown_text, state_class, use_refused, Log, Mode, SendForm, Tally, BURST,
+    log_item, state_class, use_refused, Direction, Entry, Log, Mode, SendForm, Tally, BURST,
 };
 use crossframe_demo_child::{
     ChildToHost, HostPage, HostRequest, HostResponse, HostToChild, Widget, WidgetRequest,
@@ -22,19 +22,8 @@ use yew::prelude::*;
 /// when no `config.json` is deployed: see `config::without_config`.
 const HOST_ORIGINS: Option<&str> = option_env!("CROSSFRAME_HOST_ORIGINS");
 
-#[derive(Clone, PartialEq)]
-struct Entry {
-    time: String,
-    origin: String,
-    text: String,
-}
-
 fn entry(origin: &str, text: impl Into<String>) -> Entry {
-    Entry {
-        time: clock(),
-        origin: origin.to_owned(),
-        text: shown_text(text.into()),
-    }
+    Entry::new(Direction::Received, origin, text)
 }
 
 /// Loads the deployed `config.json` from beside the bundle (or, without one,
@@ -213,13 +202,7 @@ fn WidgetView(props: &WidgetProps) -> Html {
                 }>{ "Clear" }</button>
             </h2>
             <ol class="log" data-testid="received">
-                { for received.since(*shown_from).map(|entry| html! {
-                    <li class="received">
-                        <time>{ &entry.time }</time>
-                        <span class="origin">{ &entry.origin }</span>
-                        <span class="text">{ &entry.text }</span>
-                    </li>
-                }) }
+                { for received.since(*shown_from).map(|entry| log_item(entry, false)) }
             </ol>
             <p class="refused" data-testid="refused">{ refused.summary() }</p>
         </main>

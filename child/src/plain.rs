@@ -7,16 +7,9 @@
 //! counted on the refused line.
 
 use crossframe::{use_post_message, OriginPolicy, Received, UsePostMessageOptions};
-use crossframe_demo_child::ui::{clock, shown_text, use_refused, Log, Mode};
+use crossframe_demo_child::ui::{log_item, use_refused, Direction, Entry, Log, Mode};
 use crossframe_demo_child::{PlainToChild, PlainToHost};
 use yew::prelude::*;
-
-#[derive(Clone, PartialEq)]
-struct Entry {
-    time: String,
-    origin: String,
-    text: String,
-}
 
 /// Properties of [`PlainWidget`].
 #[derive(Properties, PartialEq)]
@@ -49,11 +42,11 @@ pub fn PlainWidget(props: &PlainWidgetProps) -> Html {
             if let Err(error) = message.reply(&PlainToHost::reply_to(text, &location)) {
                 notes.dispatch(format!("reply to {} not sent: {error}", message.origin));
             }
-            received.dispatch(Entry {
-                time: clock(),
-                origin: message.origin.to_string(),
-                text: shown_text(text.clone()),
-            });
+            received.dispatch(Entry::new(
+                Direction::Received,
+                message.origin.as_str(),
+                text.clone(),
+            ));
         }
     };
     let options = UsePostMessageOptions::parent(props.allowed.clone()).on_drop(refused.callback());
@@ -85,13 +78,7 @@ pub fn PlainWidget(props: &PlainWidgetProps) -> Html {
             </ul>
             <h2>{ "Received (each answered with Received::reply)" }</h2>
             <ol class="log" data-testid="plain-received">
-                { for received.entries.iter().map(|entry| html! {
-                    <li class="received">
-                        <time>{ &entry.time }</time>
-                        <span class="origin">{ &entry.origin }</span>
-                        <span class="text">{ &entry.text }</span>
-                    </li>
-                }) }
+                { for received.entries.iter().map(|entry| log_item(entry, false)) }
             </ol>
             <p class="refused" data-testid="plain-refused">{ refused.summary() }</p>
         </main>

@@ -115,6 +115,73 @@ pub const LOG_LIMIT: usize = 200;
 
 pub use crate::text::{shown_text, ENTRY_TEXT_LIMIT};
 
+/// Which way a log entry went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// We sent it.
+    Sent,
+    /// The peer sent it.
+    Received,
+    /// Something happened (an error, a refusal).
+    Note,
+}
+
+/// One line of a log: when, which way, with whom, what, and an aside (a
+/// latency, what the peer says about itself).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// Wall-clock time, `HH:MM:SS.mmm`.
+    pub time: String,
+    /// Which way it went.
+    pub direction: Direction,
+    /// The peer's origin.
+    pub origin: String,
+    /// The text, cut to [`ENTRY_TEXT_LIMIT`] characters.
+    pub text: String,
+    /// Shown after the text: its CSS class and its text.
+    pub aside: Option<(&'static str, String)>,
+}
+
+impl Entry {
+    /// An entry stamped now.
+    pub fn new(direction: Direction, origin: &str, text: impl Into<String>) -> Self {
+        Entry {
+            time: clock(),
+            direction,
+            origin: origin.to_owned(),
+            text: shown_text(text.into()),
+            aside: None,
+        }
+    }
+
+    /// The same entry with an aside of CSS class `class`.
+    pub fn with_aside(mut self, class: &'static str, text: impl Into<String>) -> Self {
+        self.aside = Some((class, text.into()));
+        self
+    }
+}
+
+/// One entry as a list item; `arrows` shows which way it went (for logs
+/// that mix directions).
+pub fn log_item(entry: &Entry, arrows: bool) -> Html {
+    let (class, arrow) = match entry.direction {
+        Direction::Sent => ("sent", "→"),
+        Direction::Received => ("received", "←"),
+        Direction::Note => ("note", "·"),
+    };
+    html! {
+        <li class={class}>
+            <time>{ &entry.time }</time>
+            if arrows { <span class="direction">{ arrow }</span> }
+            <span class="origin">{ &entry.origin }</span>
+            <span class="text">{ &entry.text }</span>
+            if let Some((class, aside)) = &entry.aside {
+                <span class={*class}>{ aside }</span>
+            }
+        </li>
+    }
+}
+
 /// The latest [`LOG_LIMIT`] log entries, newest last, for `use_reducer`.
 #[derive(Debug, PartialEq)]
 pub struct Log<T> {
