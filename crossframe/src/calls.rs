@@ -1,18 +1,17 @@
 //! The calls this side waits on, with their deadlines, as plain Rust.
 //!
-//! The state machine ([`crate::connection`]) hands out call ids and decides
-//! which calls fail and why; this table keeps, for each id, whoever waits for
-//! the answer and when it times out. The browser layer arms one alarm for
-//! [`PendingCalls::next_deadline`] and, when it rings, times out
-//! [`PendingCalls::due`]. A call whose waiter went away (its future was
-//! dropped) is [`PendingCalls::take`]n at once, so abandoned calls never fill
-//! the table.
+//! The state machine ([`crate::connection`]) keeps this table: it hands out
+//! call ids, bounds how many wait, and decides which fail and why (a
+//! deadline passed, the session ended). The browser layer keeps only the
+//! other end of each call's future, and arms one alarm for
+//! [`PendingCalls::next_deadline`]. A call whose future was dropped is
+//! [`PendingCalls::take`]n at once, so abandoned calls never fill the table.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 /// One waiting call.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Pending<W> {
     waiter: W,
     /// Milliseconds since the epoch after which the call has timed out.
@@ -23,7 +22,7 @@ struct Pending<W> {
 
 /// Call id → its waiter (`W`: in the browser, the sender half of the
 /// call's future) and deadline.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct PendingCalls<W> {
     calls: HashMap<u64, Pending<W>>,
 }
@@ -78,9 +77,27 @@ impl<W> PendingCalls<W> {
     }
 
     /// How many calls wait.
-    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.calls.len()
+    }
+
+    /// Whether no call waits.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.calls.is_empty()
+    }
+
+    /// The ids of the calls that wait, in order.
+    pub(crate) fn ids(&self) -> Vec<u64> {
+        let mut ids: Vec<_> = self.calls.keys().copied().collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Removes every call: their ids, in order.
+    pub(crate) fn take_all(&mut self) -> Vec<u64> {
+        let ids = self.ids();
+        self.calls.clear();
+        ids
     }
 }
 

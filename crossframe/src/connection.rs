@@ -17,12 +17,12 @@
 //!   | -- bye (port) -------------------->   |   unload: pending calls fail at once
 //! ```
 
-use std::collections::BTreeSet;
 use std::fmt;
 use std::time::Duration;
 
 use thiserror::Error;
 
+use crate::calls::PendingCalls;
 use crate::envelope::{DecodeError, EncodeError, PROTOCOL_VERSION};
 use crate::origin::Origin;
 
@@ -258,7 +258,8 @@ pub struct Connection {
     pending_peer: Option<Origin>,
     /// Whether a port is open (host: opened; child: adopted).
     port_open: bool,
-    pending: BTreeSet<u64>,
+    /// The calls waiting for answers, with their deadlines.
+    pending: PendingCalls<()>,
     next_id: u64,
     /// Host: the session asked whether its peer is still there.
     pinging: Option<u64>,
@@ -280,7 +281,7 @@ impl Connection {
             session: 0,
             pending_peer: None,
             port_open: false,
-            pending: BTreeSet::new(),
+            pending: PendingCalls::default(),
             next_id: 1,
             pinging: None,
             refused: false,
@@ -318,7 +319,7 @@ impl Connection {
     /// assert_eq!(Connection::new(Role::Host).pending().count(), 0);
     /// ```
     pub fn pending(&self) -> impl Iterator<Item = u64> + '_ {
-        self.pending.iter().copied()
+        self.pending.ids().into_iter()
     }
 
     /// The side starts listening: say hello.
@@ -648,6 +649,26 @@ impl Connection {
     /// assert_eq!(Connection::new(Role::Host).begin_call(), Err(CallError::NotConnected));
     /// ```
     pub fn begin_call(&mut self) -> Result<u64, CallError> {
+        self.begin_call_until(f64::INFINITY, Duration::MAX)
+    }
+
+    /// A call is about to go out that times out at `deadline` (ms since the
+    /// epoch; `timeout` is what it was given): its id, or why it cannot.
+    /// [`Connection::expire`] fails it once the deadline has passed.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use crossframe::connection::{CallError, Connection, Effect, Role};
+    /// # use crossframe::Origin;
+    /// let mut child = Connection::new(Role::Child);
+    /// child.connect(Origin::parse("https://shop.example").unwrap(), 1);
+    /// let id = child.begin_call_until(1_000.0, Duration::from_secs(1)).unwrap();
+    /// assert_eq!(child.next_deadline(0.0), Some(1_000.0));
+    /// assert_eq!(child.expire(999.0), []);
+    /// assert_eq!(child.expire(1_000.0), [Effect::FailCalls(vec![id], CallError::TimedOut(Duration::from_secs(1)))]);
+    /// assert_eq!(child.next_deadline(1_000.0), None);
+    /// ```
+    pub fn begin_call_until(&mut self, deadline: f64, timeout: Duration) -> Result<u64, CallError> {
         if !self.is_connected() {
             return Err(match &self.state {
                 ConnectionState::Disconnected(reason) => CallError::Disconnected(reason.clone()),
@@ -659,7 +680,7 @@ impl Connection {
         }
         let id = self.next_id;
         self.next_id += 1;
-        self.pending.insert(id);
+        self.pending.insert(id, (), deadline, timeout);
         Ok(id)
     }
 
@@ -676,7 +697,7 @@ impl Connection {
     /// assert!(!child.finish_call(id)); // a second answer is not expected
     /// ```
     pub fn finish_call(&mut self, id: u64) -> bool {
-        self.pending.remove(&id)
+        self.pending.take(id).is_some()
     }
 
     /// A call's deadline passed: fail it, unless its answer came first.
@@ -693,11 +714,27 @@ impl Connection {
     /// assert!(!child.finish_call(id)); // the late answer is not expected any more
     /// ```
     pub fn timeout(&mut self, id: u64, after: Duration) -> Vec<Effect> {
-        if self.pending.remove(&id) {
+        if self.pending.take(id).is_some() {
             vec![Effect::FailCalls(vec![id], CallError::TimedOut(after))]
         } else {
             Vec::new()
         }
+    }
+
+    /// The time is `now` (ms since the epoch): every call past its deadline
+    /// fails with [`CallError::TimedOut`].
+    pub fn expire(&mut self, now: f64) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        for (id, after) in self.pending.due(now) {
+            effects.extend(self.timeout(id, after));
+        }
+        effects
+    }
+
+    /// The earliest deadline still ahead of `now`: when to call
+    /// [`Connection::expire`] next (one alarm for all calls).
+    pub fn next_deadline(&self, now: f64) -> Option<f64> {
+        self.pending.next_deadline(now)
     }
 
     fn is_mismatched(&self) -> bool {
@@ -719,7 +756,7 @@ impl Connection {
             self.port_open = false;
         }
         if !self.pending.is_empty() {
-            let ids = std::mem::take(&mut self.pending).into_iter().collect();
+            let ids = self.pending.take_all();
             effects.push(Effect::FailCalls(ids, CallError::Disconnected(reason)));
         }
         effects

@@ -20,6 +20,7 @@
 //! * `outbox`: frames leaving on the port, one by one or batched per task.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::future::Future;
 use std::rc::{Rc, Weak};
 use std::time::Duration;
@@ -33,7 +34,6 @@ use web_sys::{MessageChannel, MessageEvent, MessagePort};
 
 use crate::answering::Answering;
 use crate::api::{Api, CallFuture, Handlers, Peer, Remote, RequestHandler};
-use crate::calls::PendingCalls;
 use crate::connection::{
     CallError, Connection, ConnectionState, DisconnectReason, Effect, Role, SendError,
 };
@@ -75,7 +75,9 @@ struct Inner<Theirs: Api, Ours: Api> {
     port: RefCell<Option<Port>>,
     /// The port that came with a `connect`, until the machine adopts it.
     incoming_port: RefCell<Option<MessagePort>>,
-    calls: RefCell<PendingCalls<Waiter<Theirs::Response>>>,
+    /// The other end of each pending call's future; which calls are
+    /// pending, and until when, the state machine knows.
+    waiters: RefCell<HashMap<u64, Waiter<Theirs::Response>>>,
     listeners: RefCell<Vec<EventListener>>,
     stats: Cell<Stats>,
     /// Child: the content height last measured, and last sent.
@@ -153,7 +155,7 @@ impl<Theirs: Api, Ours: Api> Link<Theirs, Ours> {
             machine: RefCell::new(Connection::new(role)),
             port: RefCell::new(None),
             incoming_port: RefCell::new(None),
-            calls: RefCell::new(PendingCalls::default()),
+            waiters: RefCell::new(HashMap::new()),
             listeners: RefCell::new(Vec::new()),
             stats: Cell::new(Stats::default()),
             height: Cell::new(None),
@@ -371,7 +373,7 @@ impl<Theirs: Api, Ours: Api> Drop for CancelCall<Theirs, Ours> {
     fn drop(&mut self) {
         if let Some(inner) = self.inner.upgrade() {
             inner.machine.borrow_mut().finish_call(self.id);
-            inner.calls.borrow_mut().take(self.id);
+            inner.waiters.borrow_mut().remove(&self.id);
         }
     }
 }
@@ -440,9 +442,9 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
                 }
                 Effect::ClosePort => self.replace_port(None),
                 Effect::FailCalls(ids, error) => {
-                    let mut calls = self.calls.borrow_mut();
-                    let failed: Vec<_> = ids.iter().filter_map(|id| calls.take(*id)).collect();
-                    drop(calls);
+                    let mut waiters = self.waiters.borrow_mut();
+                    let failed: Vec<_> = ids.iter().filter_map(|id| waiters.remove(id)).collect();
+                    drop(waiters);
                     for waiter in failed {
                         let _ = waiter.send(Err(error.clone()));
                     }

@@ -34,7 +34,11 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
         request: &Theirs::Request,
         timeout: Duration,
     ) -> Result<(u64, Answer<Theirs::Response>), CallError> {
-        let id = this.machine.borrow_mut().begin_call()?;
+        let deadline = crate::timer::deadline(js_sys::Date::now(), timeout);
+        let id = this
+            .machine
+            .borrow_mut()
+            .begin_call_until(deadline, timeout)?;
         let sent = match this.post_frame(&Frame::Request { id, body: request }) {
             Ok(()) => Ok(()),
             Err(SendError::NotConnected) => Err(CallError::NotConnected),
@@ -45,10 +49,7 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
             return Err(error);
         }
         let (answer, receiver) = oneshot::channel();
-        let deadline = crate::timer::deadline(js_sys::Date::now(), timeout);
-        this.calls
-            .borrow_mut()
-            .insert(id, answer, deadline, timeout);
+        this.waiters.borrow_mut().insert(id, answer);
         this.arm(deadline);
         Ok((id, receiver))
     }
@@ -79,21 +80,16 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
     pub(super) fn expire(&self) {
         self.alarm.borrow_mut().take();
         let now = js_sys::Date::now();
-        let (due, next) = {
-            let calls = self.calls.borrow();
-            (calls.due(now), calls.next_deadline(now))
-        };
-        for (id, timeout) in due {
-            let effects = self.machine.borrow_mut().timeout(id, timeout);
-            self.apply(effects);
-        }
+        let effects = self.machine.borrow_mut().expire(now);
+        self.apply(effects);
+        let next = self.machine.borrow().next_deadline(now);
         if let Some(next) = next {
             self.arm(next);
         }
     }
 
     pub(super) fn resolve(&self, id: u64, result: Result<RawBody<'_>, String>, origin: &Origin) {
-        let waiter = self.calls.borrow_mut().take(id);
+        let waiter = self.waiters.borrow_mut().remove(&id);
         let Some(waiter) = waiter.filter(|_| self.machine.borrow_mut().finish_call(id)) else {
             // Timed out, failed, cancelled, or never made: say so.
             return self.drop_message(Dropped {
