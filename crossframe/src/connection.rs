@@ -723,6 +723,11 @@ impl Connection {
 
     /// The time is `now` (ms since the epoch): every call past its deadline
     /// fails with [`CallError::TimedOut`].
+    ///
+    /// ```
+    /// # use crossframe::connection::{Connection, Role};
+    /// assert_eq!(Connection::new(Role::Host).expire(f64::MAX), []);
+    /// ```
     pub fn expire(&mut self, now: f64) -> Vec<Effect> {
         let mut effects = Vec::new();
         for (id, after) in self.pending.due(now) {
@@ -733,6 +738,11 @@ impl Connection {
 
     /// The earliest deadline still ahead of `now`: when to call
     /// [`Connection::expire`] next (one alarm for all calls).
+    ///
+    /// ```
+    /// # use crossframe::connection::{Connection, Role};
+    /// assert_eq!(Connection::new(Role::Host).next_deadline(0.0), None);
+    /// ```
     pub fn next_deadline(&self, now: f64) -> Option<f64> {
         self.pending.next_deadline(now)
     }

@@ -45,6 +45,7 @@
 
 // The crate README's examples compile, or the doc tests fail.
 #[cfg(all(doctest, feature = "yew"))]
+#[doc(hidden)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 

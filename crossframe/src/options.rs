@@ -57,7 +57,7 @@ pub const MAX_CALLS_IN_FLIGHT: usize = 1_000;
 
 /// How long the host waits for a `pong` after its iframe loaded a new
 /// document, before it takes the old peer for gone.
-pub const PING_TIMEOUT: Duration = Duration::from_millis(1_000);
+pub(crate) const PING_TIMEOUT: Duration = Duration::from_millis(1_000);
 
 /// How long a call waits by default: 5 s.
 /// ```

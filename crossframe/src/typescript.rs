@@ -63,6 +63,10 @@ use ts_rs::{Config, TypeVisitor};
 
 /// The TypeScript type of Rust's 64- and 128-bit integers: `number`, as
 /// JSON carries them (see [Numbers](self#numbers)).
+///
+/// ```
+/// assert_eq!(crossframe::typescript::LARGE_INT, "number");
+/// ```
 pub const LARGE_INT: &str = "number";
 
 /// Collects the declarations of every named type reached, each once.
@@ -116,6 +120,17 @@ fn without_code(docs: &str) -> String {
 /// `WidgetApi` and `HostApi`, then embed.js's and embed.mjs's API typed by
 /// them. The same file types both: `import { embed } from ".../embed.mjs"`
 /// and the one-tag script's `window.crossframe`.
+///
+/// ```
+/// use crossframe::typescript::{declarations, TS};
+/// #[derive(serde::Serialize, serde::Deserialize, TS)]
+/// #[ts(crate = "crossframe::typescript::ts_rs")]
+/// enum Ask { Location, Add(i32, i32) }
+/// struct Widget;
+/// impl crossframe::Api for Widget { type Message = String; type Request = Ask; type Response = String; }
+/// let dts = declarations::<Widget, Widget>();
+/// assert!(dts.contains(r#"export type Ask = "Location" | { "Add": [number, number] };"#));
+/// ```
 pub fn declarations<Widget, Host>() -> String
 where
     Widget: Api,
@@ -210,6 +225,13 @@ where
 
 /// Writes `contents` to `path` (only if it differs), or with `check`
 /// compares them and says so when they differ.
+///
+/// ```no_run
+/// use std::path::Path;
+/// // In a build step: fail when the committed file is not what would be written.
+/// crossframe::typescript::write_or_check(Path::new("embed.d.ts"), "export {};\n", true)?;
+/// # Ok::<(), String>(())
+/// ```
 pub fn write_or_check(path: &Path, contents: &str, check: bool) -> Result<(), String> {
     let current = std::fs::read_to_string(path).ok();
     if current.as_deref() == Some(contents) {

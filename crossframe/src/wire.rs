@@ -53,6 +53,13 @@ impl Default for WireOptions {
 }
 
 /// A set of wire features.
+///
+/// ```
+/// use crossframe::wire::Features;
+/// let ours = Features { batch: true, binary: true };
+/// let theirs = Features::parse(&["batch".to_owned(), "future-thing".to_owned()]);
+/// assert_eq!(ours.common(theirs), Features { batch: true, binary: false });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Features {
     /// Several frames in one port message.
@@ -63,12 +70,22 @@ pub struct Features {
 
 impl Features {
     /// Nothing: JSON strings, one frame per message (every v1 peer).
+    ///
+    /// ```
+    /// assert_eq!(crossframe::wire::Features::NONE.names(), None);
+    /// ```
     pub const NONE: Features = Features {
         batch: false,
         binary: false,
     };
 
     /// What `options` offers.
+    ///
+    /// ```
+    /// use crossframe::wire::{Features, WireOptions};
+    /// let offered = Features::offered(WireOptions { batch: true, binary: false });
+    /// assert_eq!(offered.names(), Some(vec!["batch"]));
+    /// ```
     pub fn offered(options: WireOptions) -> Self {
         Self {
             batch: options.batch,
@@ -77,6 +94,11 @@ impl Features {
     }
 
     /// The features named in a `wire` field; unknown names are ignored.
+    ///
+    /// ```
+    /// let features = crossframe::wire::Features::parse(&["binary".to_owned()]);
+    /// assert!(features.binary && !features.batch);
+    /// ```
     pub fn parse(names: &[String]) -> Self {
         Self {
             batch: names.iter().any(|n| n == "batch"),
@@ -85,6 +107,11 @@ impl Features {
     }
 
     /// The names, for a `wire` field (`None` when empty: the field is left out).
+    ///
+    /// ```
+    /// use crossframe::wire::Features;
+    /// assert_eq!(Features { batch: true, binary: true }.names(), Some(vec!["batch", "binary"]));
+    /// ```
     pub fn names(self) -> Option<Vec<&'static str>> {
         let mut names = Vec::new();
         if self.batch {
@@ -108,6 +135,12 @@ impl Features {
     }
 
     /// What both sides offer.
+    ///
+    /// ```
+    /// use crossframe::wire::Features;
+    /// let all = Features { batch: true, binary: true };
+    /// assert_eq!(all.common(Features::NONE), Features::NONE);
+    /// ```
     pub fn common(self, other: Features) -> Self {
         Self {
             batch: self.batch && other.batch,
@@ -117,6 +150,12 @@ impl Features {
 }
 
 /// The first byte of every binary port message: its format's version.
+///
+/// ```
+/// let mut out = Vec::new();
+/// crossframe::wire::begin_binary(&mut out);
+/// assert_eq!(out, [crossframe::wire::BINARY_VERSION]);
+/// ```
 pub const BINARY_VERSION: u8 = 1;
 
 // Kind codes of binary records.
@@ -141,6 +180,12 @@ fn put<T: Serialize + ?Sized>(value: &T, out: &mut Vec<u8>) -> Result<(), Encode
 }
 
 /// Starts a binary port message in `out` (empty): its version byte.
+///
+/// ```
+/// let mut out = Vec::new();
+/// crossframe::wire::begin_binary(&mut out);
+/// assert_eq!(out.len(), 1);
+/// ```
 pub fn begin_binary(out: &mut Vec<u8>) {
     out.push(BINARY_VERSION);
 }
@@ -324,6 +369,12 @@ fn read_record(record: &[u8]) -> Result<Frame<&[u8]>, DecodeError> {
 }
 
 /// Decodes a binary body into its type; the whole slice must be used.
+///
+/// ```
+/// use crossframe::wire::binary_body;
+/// assert_eq!(binary_body::<u8>(&[7]), Ok(7));
+/// assert!(binary_body::<u8>(&[7, 0]).is_err(), "a byte left over");
+/// ```
 pub fn binary_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     match postcard::take_from_bytes::<T>(bytes) {
         Ok((value, [])) => Ok(value),
@@ -336,6 +387,12 @@ pub fn binary_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> 
 }
 
 /// A body not decoded yet, in the format it came in.
+///
+/// ```
+/// use crossframe::wire::RawBody;
+/// let body = RawBody::Binary(&[42]);
+/// assert_eq!(body.decode::<u8>(), Ok(42));
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub enum RawBody<'a> {
     /// Raw JSON (a JSON envelope's `body`).
