@@ -107,7 +107,7 @@ hashed() { # bundle-dir suffix [name-prefix]
   for f in "$1/${3:-}"*"$2"; do
     stem=$(basename "$f")
     stem=${stem%"$2"}
-    if [[ $stem =~ -[0-9a-f]{16}$ ]]; then
+    if [[ $stem =~ -[0-9a-f]{8,16}$ ]]; then
       printf '/%s' "$(basename "$f")"
       return
     fi
