@@ -62,6 +62,7 @@ mod options;
 mod origin;
 mod peer;
 mod resize;
+mod state;
 pub mod timer;
 #[cfg(feature = "typescript")]
 pub mod typescript;
