@@ -114,6 +114,23 @@ fn without_code(docs: &str) -> String {
     lines.join("\n") + "\n"
 }
 
+/// An [`Api`] whose message, request and response types derive [`TS`]: what
+/// [`declarations`] can describe. Every such `Api` is one.
+///
+/// ```
+/// use crossframe::typescript::{TypedApi, TS};
+/// #[derive(serde::Serialize, serde::Deserialize, TS)]
+/// #[ts(crate = "crossframe::typescript::ts_rs")]
+/// struct Note(String);
+/// struct Widget;
+/// impl crossframe::Api for Widget { type Message = Note; type Request = (); type Response = (); }
+/// fn describable<A: TypedApi>() {}
+/// describable::<Widget>();
+/// ```
+pub trait TypedApi: Api<Message: TS, Request: TS, Response: TS> {}
+
+impl<A: Api<Message: TS, Request: TS, Response: TS>> TypedApi for A {}
+
 /// The `embed.d.ts` of a widget whose API is `Widget` (what it accepts and
 /// answers) embedded in pages whose API is `Host`: the declarations of their
 /// message, request and response types (with their doc comments), then
@@ -131,17 +148,7 @@ fn without_code(docs: &str) -> String {
 /// let dts = declarations::<Widget, Widget>();
 /// assert!(dts.contains(r#"export type Ask = "Location" | { "Add": [number, number] };"#));
 /// ```
-pub fn declarations<Widget, Host>() -> String
-where
-    Widget: Api,
-    Host: Api,
-    Widget::Message: TS,
-    Widget::Request: TS,
-    Widget::Response: TS,
-    Host::Message: TS,
-    Host::Request: TS,
-    Host::Response: TS,
-{
+pub fn declarations<Widget: TypedApi, Host: TypedApi>() -> String {
     let mut collect = Collect {
         cfg: Config::new().with_large_int(LARGE_INT),
         seen: BTreeSet::new(),
@@ -191,17 +198,7 @@ where
 ///     crossframe::typescript::main::<Widget, Host>("embed.d.ts")
 /// }
 /// ```
-pub fn main<Widget, Host>(default_path: &str) -> ExitCode
-where
-    Widget: Api,
-    Host: Api,
-    Widget::Message: TS,
-    Widget::Request: TS,
-    Widget::Response: TS,
-    Host::Message: TS,
-    Host::Request: TS,
-    Host::Response: TS,
-{
+pub fn main<Widget: TypedApi, Host: TypedApi>(default_path: &str) -> ExitCode {
     let mut check = false;
     let mut path = default_path.to_owned();
     for arg in std::env::args().skip(1) {
