@@ -86,6 +86,9 @@ struct Inner<Theirs: Api, Ours: Api> {
     resize_observer: RefCell<Option<HeightWatch>>,
     /// The peer's calls being answered now, cancelled when the session ends.
     answering: RefCell<Answering>,
+    /// In the `pagehide` listener: the page is going away or into the
+    /// back/forward cache.
+    hiding: Cell<bool>,
     /// Host: waiting for a `pong` since the iframe loaded; fires if none comes.
     ping_timer: RefCell<Option<Timeout>>,
     /// One timer for all call deadlines: armed for the earliest (at, timer).
@@ -162,6 +165,7 @@ impl<Theirs: Api, Ours: Api> Link<Theirs, Ours> {
             height_sent: Cell::new(None),
             resize_observer: RefCell::new(None),
             answering: RefCell::new(Answering::new(MAX_CALLS_IN_FLIGHT)),
+            hiding: Cell::new(false),
             ping_timer: RefCell::new(None),
             alarm: RefCell::new(None),
             wire: Cell::new(Features::NONE),
@@ -191,8 +195,10 @@ impl<Theirs: Api, Ours: Api> Link<Theirs, Ours> {
             let weak = Rc::downgrade(&inner);
             let on_hide = EventListener::new(&window, "pagehide", move |_| {
                 if let Some(inner) = weak.upgrade() {
+                    inner.hiding.set(true);
                     let effects = inner.machine.borrow_mut().close();
                     inner.apply(effects);
+                    inner.hiding.set(false);
                 }
             });
             // Back/Forward: a page restored from the back/forward cache
@@ -437,8 +443,7 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
                 Effect::OpenChannel { to, session } => self.open_channel(&to, session),
                 Effect::AdoptPort { session } => self.adopt_port(session),
                 Effect::SendBye => {
-                    let _ = self.post_frame::<()>(&Frame::Bye);
-                    self.flush();
+                    let _ = self.post_frame_now::<()>(&Frame::Bye);
                 }
                 Effect::ClosePort => self.replace_port(None),
                 Effect::FailCalls(ids, error) => {

@@ -22,15 +22,7 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
     ) -> Result<(), SendError> {
         let wire = self.wire.get();
         if !wire.batch {
-            let port = self.port.borrow();
-            let port = port.as_ref().ok_or(SendError::NotConnected)?;
-            if !wire.binary {
-                return post_on_port(&port.port, frame);
-            }
-            let mut bytes = Vec::new();
-            wire::begin_binary(&mut bytes);
-            wire::push_binary(frame, &mut bytes)?;
-            return post_bytes(&port.port, &bytes);
+            return self.post_frame_now(frame);
         }
         if self.port.borrow().is_none() {
             return Err(SendError::NotConnected);
@@ -76,5 +68,23 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
         if let Err(error) = posted {
             web_sys::console::warn_1(&format!("crossframe: {error}").into());
         }
+    }
+
+    /// Posts a frame at once, not queued: after what is queued, as one port
+    /// message of its own (no task is spawned: the page may be going away).
+    pub(super) fn post_frame_now<T: serde::Serialize>(
+        &self,
+        frame: &Frame<T>,
+    ) -> Result<(), SendError> {
+        self.flush();
+        let port = self.port.borrow();
+        let port = port.as_ref().ok_or(SendError::NotConnected)?;
+        if !self.wire.get().binary {
+            return post_on_port(&port.port, frame);
+        }
+        let mut bytes = Vec::new();
+        wire::begin_binary(&mut bytes);
+        wire::push_binary(frame, &mut bytes)?;
+        post_bytes(&port.port, &bytes)
     }
 }

@@ -157,7 +157,15 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
         if let Some(old) = old {
             old.port.close();
         }
-        self.answering.borrow_mut().cancel_all();
+        // The session's answers end with it, except while the page is being
+        // hidden: waking their tasks then schedules work in a document that
+        // is going away (Firefox then runs wasm-bindgen's task queue
+        // re-entrantly: "closure invoked recursively"). A page that comes
+        // back from the back/forward cache starts a new session, which
+        // cancels them.
+        if !self.hiding.get() {
+            self.answering.borrow_mut().cancel_all();
+        }
     }
 
     pub(super) fn open_channel(&self, to: &Origin, session: u64) {
