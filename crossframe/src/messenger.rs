@@ -28,7 +28,7 @@ use crate::gate::{DropReason, Dropped, Stats};
 use crate::notify::Notify;
 use crate::origin::{Origin, OriginPolicy};
 use crate::peer::{
-    announce_targets, inspect, post, post_hellos, report_drop, Admitted, IframeRef, PeerWindow,
+    hello_targets, inspect, post, post_hellos, report_drop, Admitted, IframeRef, PeerWindow,
 };
 
 /// How a [`Messenger`] (and [`use_post_message`](crate::use_post_message)) talks to its peer.
@@ -424,24 +424,19 @@ fn greet(options: &MessengerOptions, to: Option<&Origin>) {
     let Some(window) = options.peer.framed_window() else {
         return;
     };
-    let targets = match (&options.peer, to, &options.target_origin) {
-        (PeerWindow::Frame(_), Some(_), _) => return,
-        (_, Some(origin), _) | (_, None, Some(origin)) => vec![origin.clone()],
-        (PeerWindow::Parent, None, None) => match announce_targets(&options.allowed) {
-            Ok(targets) => targets,
-            Err(not_allowed) => {
-                // Framed by a page we do not allow: tell it, at its exact
-                // origin, so it can say why nothing works; say nothing else.
-                let _ = post::<()>(&window, &Frame::Refused, &not_allowed);
-                web_sys::console::warn_1(
-                    &format!("crossframe: embedded by {not_allowed}, which is not an allowed host: refusing to talk").into(),
-                );
-                return;
-            }
-        },
-        (PeerWindow::Frame(_), None, None) => return,
-    };
-    post_hellos(&window, &targets);
+    // A host answers no hello, and greets only a child it knows the origin of.
+    let host = matches!(options.peer, PeerWindow::Frame(_));
+    if host && (to.is_some() || options.target_origin.is_none()) {
+        return;
+    }
+    match hello_targets(to, options.target_origin.as_ref(), &options.allowed) {
+        Ok(targets) => post_hellos(&window, &targets),
+        // Framed by a page we do not allow: tell it, at its exact origin,
+        // so it can say why nothing works; say nothing else.
+        Err(not_allowed) => {
+            let _ = post::<()>(&window, &Frame::Refused, &not_allowed);
+        }
+    }
 }
 
 fn bump(stats: &Cell<Stats>, change: impl FnOnce(&mut Stats)) {

@@ -270,6 +270,24 @@ pub(crate) fn announce_targets(policy: &OriginPolicy) -> Result<Vec<Origin>, Ori
     }
 }
 
+/// Where a `hello` goes: to `to` (answering a peer), else to the configured
+/// target origin, else (a child not yet told) to [`announce_targets`].
+/// `Err` carries a parent origin we do not allow (logged here).
+pub(crate) fn hello_targets(
+    to: Option<&Origin>,
+    target_origin: Option<&Origin>,
+    allowed: &OriginPolicy,
+) -> Result<Vec<Origin>, Origin> {
+    match to.or(target_origin) {
+        Some(origin) => Ok(vec![origin.clone()]),
+        None => announce_targets(allowed).inspect_err(|not_allowed| {
+            web_sys::console::warn_1(
+                &format!("crossframe: embedded by {not_allowed}, which is not an allowed host: refusing to talk").into(),
+            );
+        }),
+    }
+}
+
 /// A window `message` event that passed every check.
 pub(crate) struct Admitted<T> {
     pub(crate) origin: Origin,

@@ -34,7 +34,7 @@ pub type UsePostMessageOptions = MessengerOptions;
 /// # }
 /// ```
 pub struct UsePostMessageHandle<Out> {
-    messenger: Rc<RefCell<Option<Box<dyn Sender<Out>>>>>,
+    messenger: Rc<RefCell<Option<Rc<dyn Sender<Out>>>>>,
     peer_origin: Option<Origin>,
     _out: PhantomData<fn(Out)>,
 }
@@ -43,6 +43,15 @@ pub struct UsePostMessageHandle<Out> {
 trait Sender<Out> {
     fn send(&self, message: &Out) -> Result<(), SendError>;
     fn stats(&self) -> Stats;
+}
+
+impl<In, Out: Serialize> Sender<Out> for Messenger<In, Out> {
+    fn send(&self, message: &Out) -> Result<(), SendError> {
+        Messenger::send(self, message)
+    }
+    fn stats(&self) -> Stats {
+        Messenger::stats(self)
+    }
 }
 
 impl<Out> std::fmt::Debug for UsePostMessageHandle<Out> {
@@ -167,7 +176,7 @@ where
 {
     let peer_origin = use_state(|| None::<Origin>);
     let messenger = use_mut_ref(|| None::<Rc<Messenger<In, Out>>>);
-    let erased = use_mut_ref(|| None::<Box<dyn Sender<Out>>>);
+    let erased = use_mut_ref(|| None::<Rc<dyn Sender<Out>>>);
     let subscribed = use_mut_ref(|| None::<PeerKey>);
     let on_message = Rc::new(on_message);
     if let Some(live) = messenger.borrow().as_ref() {
@@ -194,7 +203,7 @@ where
                 }));
                 let notify = setter.clone();
                 live.on_peer(Notify::new(move |origin| notify.set(Some(origin))));
-                *erased.borrow_mut() = Some(Box::new(Shared(live.clone())));
+                *erased.borrow_mut() = Some(live.clone());
                 *messenger.borrow_mut() = Some(live);
                 *subscribed.borrow_mut() = Some(wanted);
             }
@@ -213,17 +222,5 @@ where
         messenger: erased,
         peer_origin: (*peer_origin).clone(),
         _out: PhantomData,
-    }
-}
-
-/// The hook's `Messenger`, shared by the handle.
-struct Shared<In, Out>(Rc<Messenger<In, Out>>);
-
-impl<In, Out: Serialize> Sender<Out> for Shared<In, Out> {
-    fn send(&self, message: &Out) -> Result<(), SendError> {
-        self.0.send(message)
-    }
-    fn stats(&self) -> Stats {
-        self.0.stats()
     }
 }

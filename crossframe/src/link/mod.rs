@@ -43,7 +43,7 @@ use crate::notify::Notify;
 use crate::options::{ConnectionOptions, MAX_CALLS_IN_FLIGHT, PING_TIMEOUT};
 use crate::origin::Origin;
 use crate::peer::{
-    announce_targets, classify_port_data, inspect, is_hello, post, post_bytes, post_hellos,
+    classify_port_data, hello_targets, inspect, is_hello, post, post_bytes, post_hellos,
     post_on_port, post_text, post_with_port, report_drop, PeerWindow,
 };
 use crate::resize::{follow_height, watch_height, HeightWatch};

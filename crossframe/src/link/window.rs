@@ -76,23 +76,20 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
         let Some(window) = options.peer.framed_window() else {
             return;
         };
-        let targets = match (to, &options.target_origin) {
-            (Some(origin), _) => vec![origin],
-            (None, Some(origin)) => vec![origin.clone()],
-            (None, None) => match announce_targets(&options.allowed) {
-                Ok(targets) => targets,
-                Err(not_allowed) => {
-                    // Framed by a page we do not allow: the machine refuses
-                    // (tells that page, once) and says nothing else.
-                    drop(options);
-                    let effects = self.machine.borrow_mut().parent_not_allowed(&not_allowed);
-                    web_sys::console::warn_1(
-                        &format!("crossframe: embedded by {not_allowed}, which is not an allowed host: refusing to talk").into(),
-                    );
-                    self.apply(effects);
-                    return;
-                }
-            },
+        let targets = match hello_targets(
+            to.as_ref(),
+            options.target_origin.as_ref(),
+            &options.allowed,
+        ) {
+            Ok(targets) => targets,
+            Err(not_allowed) => {
+                // Framed by a page we do not allow: the machine refuses
+                // (tells that page, once) and says nothing else.
+                drop(options);
+                let effects = self.machine.borrow_mut().parent_not_allowed(&not_allowed);
+                self.apply(effects);
+                return;
+            }
         };
         post_hellos(&window, &targets);
     }
