@@ -11,6 +11,7 @@ use crate::envelope::{self, Frame};
 use crate::gate::{admit, Data, Dropped};
 use crate::notify::Notify;
 use crate::origin::{Origin, OriginPolicy};
+use crate::wire;
 
 /// Where the host finds its `<iframe>`: the element itself, or (with the
 /// `yew` feature) a `yew::NodeRef` that points at it once rendered.
@@ -234,13 +235,21 @@ pub(crate) fn post_text(port: &web_sys::MessagePort, text: &str) -> Result<(), S
     posted.map_err(|e| SendError::Post(format!("{e:?}")))
 }
 
-/// Posts binary frames ([`crate::wire`]) on a port: a transferred `ArrayBuffer`.
+/// Posts a binary port message ([`crate::wire`]): up to
+/// [`wire::BINARY_AS_TEXT_MAX_LEN`] bytes as a string of one character per
+/// byte, longer as a transferred `ArrayBuffer`.
 pub(crate) fn post_bytes(port: &web_sys::MessagePort, bytes: &[u8]) -> Result<(), SendError> {
-    let array = js_sys::Uint8Array::new_with_length(bytes.len() as u32);
-    array.copy_from(bytes);
-    let buffer = array.buffer();
-    port.post_message_with_transferable(&buffer, &js_sys::Array::of1(&buffer))
-        .map_err(|e| SendError::Post(format!("{e:?}")))
+    let posted = if bytes.len() <= wire::BINARY_AS_TEXT_MAX_LEN {
+        port.post_message(&JsValue::from_str(&wire::binary_as_text(bytes)))
+    } else {
+        // SAFETY: the view lives for this one statement, in which nothing
+        // allocates in wasm memory; `slice` copies it into a new buffer.
+        let buffer = unsafe { js_sys::Uint8Array::view(bytes) }
+            .slice(0, bytes.len() as u32)
+            .buffer();
+        port.post_message_with_transferable(&buffer, &js_sys::Array::of1(&buffer))
+    };
+    posted.map_err(|e| SendError::Post(format!("{e:?}")))
 }
 
 /// The parent's origin from `location.ancestorOrigins` (Chromium, Safari;

@@ -438,6 +438,53 @@ pub fn join_json(frames: &[String]) -> String {
     out
 }
 
+/// Binary port messages up to this many bytes travel as a short string, one
+/// character per byte (code units 0–255), instead of a transferred
+/// `ArrayBuffer`: posting a short string is cheaper for the browser than
+/// transferring a buffer (measured in `bench/`, see its README). Longer ones
+/// are transferred.
+///
+/// ```
+/// assert_eq!(crossframe::wire::BINARY_AS_TEXT_MAX_LEN, 1024);
+/// ```
+pub const BINARY_AS_TEXT_MAX_LEN: usize = 1024;
+
+/// A binary port message as a string of one character per byte (U+0000 to
+/// U+00FF): JavaScript keeps such a string one byte per character, so it
+/// crosses documents as cheaply as the bytes would. It starts with
+/// U+0001, the [`BINARY_VERSION`], which no JSON text starts with.
+///
+/// ```
+/// use crossframe::wire::{binary_as_text, binary_from_text};
+/// let text = binary_as_text(&[1, 0, 200, 255]);
+/// assert_eq!(text.chars().count(), 4);
+/// assert_eq!(binary_from_text(&text).unwrap(), [1, 0, 200, 255]);
+/// ```
+pub fn binary_as_text(bytes: &[u8]) -> String {
+    bytes.iter().map(|&byte| char::from(byte)).collect()
+}
+
+/// The bytes of a binary port message that came as a string
+/// ([`binary_as_text`]); `None` when `text` is not one (it does not start
+/// with U+0001: JSON). A character above U+00FF is an error.
+///
+/// ```
+/// use crossframe::wire::binary_from_text;
+/// assert!(binary_from_text(r#"{"crossframe":1}"#).is_none());
+/// assert!(binary_from_text("\u{1}\u{100}").unwrap().is_err());
+/// ```
+pub fn binary_from_text(text: &str) -> Option<Result<Vec<u8>, DecodeError>> {
+    if !text.starts_with(char::from(BINARY_VERSION)) {
+        return None;
+    }
+    Some(
+        text.chars()
+            .map(u8::try_from)
+            .collect::<Result<Vec<u8>, _>>()
+            .map_err(|_| DecodeError::Malformed("binary text: a character above U+00FF".into())),
+    )
+}
+
 /// Splits a JSON batch (an array of envelopes) into its envelopes' text, or
 /// `None` if `text` is not an array (then it is one envelope).
 ///
@@ -628,6 +675,22 @@ mod tests {
             }
         );
         assert_eq!(all.common(Features::NONE), Features::NONE);
+    }
+
+    #[test]
+    fn binary_messages_survive_the_trip_as_text() {
+        let mut out = Vec::new();
+        begin_binary(&mut out);
+        push_binary(&Frame::Message(Msg::Text("é€ 💡".into())), &mut out).unwrap();
+        push_binary(&Frame::<Msg>::Pong, &mut out).unwrap();
+        out.extend(0..=255); // every byte value
+        let text = binary_as_text(&out);
+        assert_eq!(text.chars().count(), out.len());
+        assert!(text.chars().all(|c| u32::from(c) <= 0xFF));
+        assert_eq!(binary_from_text(&text).unwrap().unwrap(), out);
+        // JSON never starts with U+0001; the empty string is not binary.
+        assert!(binary_from_text("").is_none());
+        assert!(binary_from_text(r#"[{"crossframe":1}]"#).is_none());
     }
 
     #[test]

@@ -13,55 +13,75 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
             ConnectionState::Connected { peer } => peer.clone(),
             _ => peer.unwrap_or_else(Origin::null),
         };
-        let dropped = |reason: DropReason| Dropped {
-            origin: format!("{origin} (private channel)"),
-            reason,
-        };
         // Our private port: no origin or window to check, the rest of the gate.
         let data = event.data();
         // Binary frames (a wire feature both sides offered): one or more
-        // records in a transferred ArrayBuffer.
+        // records in a transferred ArrayBuffer, or, when short, in a string.
         if let Some(buffer) = data.dyn_ref::<js_sys::ArrayBuffer>() {
             let len = buffer.byte_length() as usize;
             if len > max_len {
                 let reason = DecodeError::TooLarge { len, max: max_len };
-                return self.drop_message(dropped(reason.into()));
+                return self.drop_on_port(reason.into(), &origin);
             }
-            let bytes = js_sys::Uint8Array::new(buffer).to_vec();
-            match wire::read_binary(&bytes) {
-                Ok(frames) => {
-                    for frame in frames {
-                        match frame {
-                            Ok(frame) => self.on_port_frame(frame.map(RawBody::Binary), &origin),
-                            Err(reason) => self.drop_message(dropped(reason.into())),
-                        }
-                    }
-                }
-                Err(reason) => self.drop_message(dropped(reason.into())),
-            }
-            return;
+            self.on_port_binary(&js_sys::Uint8Array::new(buffer).to_vec(), &origin);
+        } else {
+            self.on_port_text(classify_port_data(&data, max_len), &origin);
         }
-        let text = match classify_port_data(&data, max_len) {
+        // What the handlers queued (answers, replies) leaves now, at the end
+        // of this event, rather than in a microtask after it.
+        self.flush();
+    }
+
+    fn on_port_text(&self, data: Data, origin: &Origin) {
+        let max_len = self.options.borrow().max_message_len;
+        let text = match data {
             Data::Text(text) => text,
             other => {
                 let reason = read_frame::<()>(other, max_len).err();
-                return self.drop_message(dropped(
+                return self.drop_on_port(
                     reason.unwrap_or(DropReason::UnexpectedKind("empty")),
-                ));
+                    origin,
+                );
             }
         };
+        match wire::binary_from_text(&text) {
+            Some(Ok(bytes)) => return self.on_port_binary(&bytes, origin),
+            Some(Err(reason)) => return self.drop_on_port(reason.into(), origin),
+            None => {}
+        }
         // A batch (a JSON array of envelopes), or one envelope.
         let parts = match wire::split_json(&text) {
             Some(Ok(parts)) => parts,
-            Some(Err(reason)) => return self.drop_message(dropped(reason.into())),
+            Some(Err(reason)) => return self.drop_on_port(reason.into(), origin),
             None => vec![text.as_str()],
         };
         for part in parts {
             match envelope::decode::<Box<RawValue>>(part, max_len) {
-                Ok(frame) => self.on_port_json(frame, &origin),
-                Err(reason) => self.drop_message(dropped(reason.into())),
+                Ok(frame) => self.on_port_json(frame, origin),
+                Err(reason) => self.drop_on_port(reason.into(), origin),
             }
         }
+    }
+
+    fn on_port_binary(&self, bytes: &[u8], origin: &Origin) {
+        match wire::read_binary(bytes) {
+            Ok(frames) => {
+                for frame in frames {
+                    match frame {
+                        Ok(frame) => self.on_port_frame(frame.map(RawBody::Binary), origin),
+                        Err(reason) => self.drop_on_port(reason.into(), origin),
+                    }
+                }
+            }
+            Err(reason) => self.drop_on_port(reason.into(), origin),
+        }
+    }
+
+    fn drop_on_port(&self, reason: DropReason, origin: &Origin) {
+        self.drop_message(Dropped {
+            origin: format!("{origin} (private channel)"),
+            reason,
+        });
     }
 
     fn on_port_json(&self, frame: Frame<Box<RawValue>>, origin: &Origin) {
