@@ -1,27 +1,32 @@
 #!/usr/bin/env node
 // The crossframe benchmark: every variant's host and child pages on two
-// origins, driven in headless Chromium, side by side in one run.
+// origins, driven in headless Chromium and headless Firefox ESR, side by side
+// in one run per engine.
 //
 //   node bench/run.mjs            full run: 5 repetitions, writes bench/results/
 //   node bench/run.mjs --quick    smoke run: 1 repetition, small counts, writes bench/results/raw/quick/
 //
-// Options: --reps N, --out DIR, --only name,name (variants by name).
-// Environment: CHROMIUM (default /usr/bin/chromium), BENCH_PORT (first of
-// three ports, default 19040; the next free triple up to 19100 (or 60 above) is used when
-// it is taken).
+// Options: --reps N, --out DIR, --only name,name (variants by name),
+// --engine chromium,firefox (default both).
+// Environment: CHROMIUM (default /usr/bin/chromium), FIREFOX (default
+// /usr/bin/firefox-esr), GECKODRIVER (default: the project's tools, then
+// /usr/bin, then PATH), BENCH_PORT (first of three ports, default 19040; the
+// next free triple up to 19100 (or 60 above) is used when it is taken).
 //
 // See bench/README.md for the page contract and what each figure means.
 // Nothing here asserts on timings: it measures and reports. It exits 0 when
-// every variant whose pages exist was measured, 1 when some measurement
-// failed (the report says which), 2 when it could not start.
+// every variant whose pages exist was measured in every engine that is
+// installed, 1 when some measurement failed or an installed engine did not
+// start (the report says which), 2 when it could not start at all.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { chromium } from "@playwright/test";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../e2e/chromium.js"; // as the end-to-end tests
+import { CHROMIUM_ARGS } from "../e2e/chromium.js";
+import { chromiumMissing, launchChromium } from "./lib/chromium.mjs";
+import { firefoxMissing, launchFirefox } from "./lib/firefox.mjs";
 import { median, summarize } from "./lib/stats.mjs";
 import { writeReport } from "./lib/report.mjs";
 
@@ -106,6 +111,12 @@ export const VARIANTS = [
 /** The figures of every variant are also given as ratios to these two. */
 export const BASELINES = { raw: "raw-window", penpal: "penpal" };
 
+/** The engines, in the order they run; each gives run.mjs the interface described in lib/chromium.mjs. */
+const ENGINES = {
+  chromium: { missing: chromiumMissing, launch: () => launchChromium() },
+  firefox: { missing: firefoxMissing, launch: (logDir) => launchFirefox(logDir) },
+};
+
 /** Served on every origin, besides bench/pages at "/". */
 const MOUNTS = { "/vendor/penpal": "node_modules/penpal/dist" };
 
@@ -133,21 +144,24 @@ const STEP_DEADLINE_MS = 90_000; // any other measurement (the harness's own dea
 // ---------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const opts = { quick: false, reps: null, out: null, only: null };
+  const opts = { quick: false, reps: null, out: null, only: null, engines: Object.keys(ENGINES) };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--quick") opts.quick = true;
     else if (a === "--reps") opts.reps = Number(argv[++i]);
     else if (a === "--out") opts.out = resolve(argv[++i]);
     else if (a === "--only") opts.only = argv[++i].split(",");
+    else if (a === "--engine") opts.engines = argv[++i].split(",").map((e) => e.trim()).filter(Boolean);
     else if (a === "--help" || a === "-h") {
-      console.log("usage: node bench/run.mjs [--quick] [--reps N] [--out DIR] [--only variant,variant]");
+      console.log("usage: node bench/run.mjs [--quick] [--reps N] [--out DIR] [--only variant,variant] [--engine chromium,firefox]");
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
   if (opts.reps !== null && !(Number.isInteger(opts.reps) && opts.reps >= 1 && opts.reps <= 50)) {
     throw new Error("--reps takes a whole number from 1 to 50");
   }
+  const unknown = opts.engines.filter((e) => !ENGINES[e]);
+  if (unknown.length || !opts.engines.length) throw new Error(`--engine takes a list of ${Object.keys(ENGINES).join(", ")}`);
   return opts;
 }
 
@@ -234,21 +248,23 @@ async function startServer(mounts, firstPort) {
 }
 
 // ---------------------------------------------------------------------------
-// One variant in one placement: a fresh browser context and page.
+// One variant in one placement: a fresh page (Chromium: a fresh browser
+// context; Firefox: a new tab), through the interface of lib/chromium.mjs.
 
-async function measure(browser, variant, placement, origins, mode, mounts) {
+async function measure(engine, variant, placement, origins, mode, mounts) {
   const hostOrigin = origins.host;
   const childOrigin = origins[placement];
   const childUrl = `${childOrigin}${variant.childPath}?host=${encodeURIComponent(hostOrigin)}`;
   const hostUrl = `${hostOrigin}${variant.hostPath}?child=${encodeURIComponent(childUrl)}`;
-  const result = { variant: variant.name, placement, errors: [] };
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const pageErrors = [];
-  page.on("pageerror", (e) => pageErrors.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") pageErrors.push(`console: ${m.text()}`);
-  });
+  const result = { variant: variant.name, placement, errors: [], pageErrors: [] };
+  let page;
+  try {
+    // Firefox may first have to start afresh (lib/firefox.mjs): up to 90 s.
+    page = await deadline(engine.openPage(), STEP_DEADLINE_MS, "opening a page");
+  } catch (error) {
+    result.errors.push(`open: ${error.message.split("\n")[0]}`);
+    return result;
+  }
   const bench = (method, ...args) =>
     deadline(
       page.evaluate(([m, a]) => window.bench[m](...a), [method, args]),
@@ -258,17 +274,16 @@ async function measure(browser, variant, placement, origins, mode, mounts) {
   const brief = (promise, what) => deadline(promise, LOAD_DEADLINE_MS, what); // calls that measure nothing
   let step = "load";
   try {
-    await deadline(page.goto(hostUrl, { waitUntil: "load" }), LOAD_DEADLINE_MS, "loading the host page");
-    await page.waitForFunction(() => typeof window.bench?.connect === "function", null, { timeout: LOAD_DEADLINE_MS });
+    // page.goto() gives each of loading and `window.bench` appearing LOAD_DEADLINE_MS.
+    await deadline(page.goto(hostUrl, LOAD_DEADLINE_MS), 2 * LOAD_DEADLINE_MS + 5_000, "loading the host page");
     result.describe = await brief(page.evaluate(() => window.bench.describe?.() ?? null), "describe()");
 
     step = "connect";
     result.connectMs = await bench("connect");
-    const frame = page.frames().find((f) => f !== page.mainFrame() && f.url().startsWith(childOrigin));
-    if (!frame) throw new Error("the child frame is not there after connect");
+    await brief(page.findChild(childOrigin), "finding the child frame");
     result.isolation = {
       host: await brief(page.evaluate(() => self.crossOriginIsolated), "reading crossOriginIsolated"),
-      child: await brief(frame.evaluate(() => self.crossOriginIsolated), "reading the child's crossOriginIsolated"),
+      child: await brief(page.evaluateInChild(() => self.crossOriginIsolated), "reading the child's crossOriginIsolated"),
       clockStepUs: await brief(page.evaluate(() => {
         // smallest step of performance.now() seen in a few ms of spinning
         let step = Infinity;
@@ -285,16 +300,9 @@ async function measure(browser, variant, placement, origins, mode, mounts) {
         return Math.round(step * 1000 * 100) / 100;
       }), "measuring the clock step"),
     };
-    // A frame with its own CDP session is an out-of-process iframe.
-    let heapSession;
-    try {
-      heapSession = await brief(context.newCDPSession(frame), "a CDP session for the child");
-      result.childProcess = "own";
-    } catch {
-      heapSession = await brief(context.newCDPSession(page), "a CDP session for the page");
-      result.childProcess = "shared with host";
-    }
-    const heap = async () => (await brief(heapSession.send("Runtime.getHeapUsage"), "Runtime.getHeapUsage")).usedSize;
+    // Where the engine cannot tell (Firefox over WebDriver), both stay null: n/a.
+    result.childProcess = page.childProcess;
+    const heap = page.heap && (async () => await brief(page.heap.usedSize(), "reading the heap usage"));
 
     step = "rtt";
     result.rtt = {};
@@ -316,50 +324,54 @@ async function measure(browser, variant, placement, origins, mode, mounts) {
     result.pipelined = await bench("pipelined", mode.pipelined, "small");
 
     step = "burst";
-    // Start from a collected heap, so the figures are the burst's own.
-    await brief(heapSession.send("HeapProfiler.collectGarbage"), "HeapProfiler.collectGarbage").catch(() => {});
-    result.heapBeforeBurst = await heap();
-    let peak = result.heapBeforeBurst;
-    let polling = false;
-    const poller = setInterval(async () => {
-      if (polling) return;
-      polling = true;
+    if (heap) {
+      // Start from a collected heap, so the figures are the burst's own.
+      await brief(page.heap.collectGarbage(), "collecting garbage").catch(() => {});
+      result.heapBeforeBurst = await heap();
+      let peak = result.heapBeforeBurst;
+      let polling = false;
+      const poller = setInterval(async () => {
+        if (polling) return;
+        polling = true;
+        try {
+          peak = Math.max(peak, await heap());
+        } catch {
+          // the page is going away
+        }
+        polling = false;
+      }, 50);
       try {
-        peak = Math.max(peak, await heap());
-      } catch {
-        // the page is going away
+        result.burst = await bench("burst", mode.burst);
+      } finally {
+        clearInterval(poller);
       }
-      polling = false;
-    }, 50);
-    try {
+      result.heapAfterBurst = await heap();
+      result.heapPeak = Math.max(peak, result.heapAfterBurst);
+    } else {
       result.burst = await bench("burst", mode.burst);
-    } finally {
-      clearInterval(poller);
+      result.heapBeforeBurst = result.heapPeak = result.heapAfterBurst = null;
     }
-    result.heapAfterBurst = await heap();
-    result.heapPeak = Math.max(peak, result.heapAfterBurst);
 
     step = "size";
-    result.size = await brief(bundleSize(page, frame, mounts), "listing what the pages loaded");
+    result.size = await brief(bundleSize(page, mounts), "listing what the pages loaded");
   } catch (error) {
     result.errors.push(`${step}: ${error.message.split("\n")[0]}`);
   } finally {
-    result.pageErrors = pageErrors.slice(0, 10);
-    await deadline(context.close(), 10_000, "closing the context").catch(() => {});
+    await deadline(page.close(), 90_000, "closing the page").catch(() => {});
+    result.pageErrors = page.errors.slice(0, 10);
   }
   return result;
 }
 
 /** gzip -9 size of the JS and wasm both pages loaded, without the shared /common/ harness. */
-async function bundleSize(page, frame, mounts) {
+async function bundleSize(page, mounts) {
   const list = () => ({
     urls: [location.href, ...performance.getEntriesByType("resource").map((e) => e.name)],
     inline: [...document.scripts].filter((s) => !s.src).map((s) => s.textContent),
   });
   const files = new Map();
   let inline = [];
-  for (const f of [page.mainFrame(), frame]) {
-    const got = await f.evaluate(list);
+  for (const got of [await page.evaluate(list), await page.evaluateInChild(list)]) {
     inline = inline.concat(got.inline.filter((t) => t.trim()));
     for (const url of got.urls) {
       const { pathname } = new URL(url);
@@ -430,6 +442,35 @@ function aggregate(runs, variants, placements) {
   return out;
 }
 
+/** The repetitions in one engine, in alternating order; pushes every run to `runs`. */
+async function measureAll(engine, variants, placements, origins, mode, mounts, quick, runs) {
+  if (!quick && variants.length) {
+    // One discarded pass per placement first: the first pages a fresh browser opens are slow.
+    for (const placement of placements) await measure(engine, variants[0], placement, origins, MODES.quick, mounts);
+  }
+  for (let rep = 0; rep < mode.reps; rep++) {
+    // alternate the order: forward on even repetitions, backward on odd ones
+    const order = rep % 2 ? [...variants].reverse() : variants;
+    const places = rep % 2 ? [...placements].reverse() : placements;
+    for (const placement of places) {
+      for (const variant of order) {
+        const r = await measure(engine, variant, placement, origins, mode, mounts);
+        r.rep = rep;
+        runs.push(r);
+        const small = r.rtt?.small;
+        log(
+          `[${engine.info.label} ${rep + 1}/${mode.reps}] ${placement.padEnd(10)} ${variant.name.padEnd(20)}` +
+            ` connect ${r.connectMs?.toFixed(1) ?? "–"} ms` +
+            `, rtt small ${small ? `${small.median.toFixed(0)}/${small.p95.toFixed(0)} µs` : "–"}` +
+            `, pipelined ${r.pipelined ? Math.round(r.pipelined) : "–"}/s` +
+            `, burst ${r.burst ? `${Math.round(r.burst.sent / (r.burst.ms / 1000))}/s acked ${r.burst.acked}/${r.burst.sent}` : "–"}` +
+            (r.errors.length ? `  ERRORS: ${r.errors.join("; ")}` : ""),
+        );
+      }
+    }
+  }
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const modeName = opts.quick ? "quick" : "full";
@@ -463,51 +504,62 @@ async function main() {
   }
   log(`serving: host ${server.origins.host}, cross-site child ${server.origins["cross-site"]}, same-site child ${server.origins["same-site"]}`);
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
-    headless: true,
-    timeout: 30_000,
-  });
-  const started = Date.now();
+  const rawDir = opts.out || opts.quick ? outDir : join(BENCH, "results", "raw");
+  mkdirSync(rawDir, { recursive: true });
   const loadBefore = os.loadavg();
   if (loadBefore[0] > 1) log(`note: load average ${loadBefore[0].toFixed(2)} before measuring: other work on this machine will show in the figures`);
+
+  // One engine after the other, each in one browser: the figures compare
+  // variants within an engine; across engines only their ratios compare.
   const runs = [];
-  try {
-    if (!opts.quick && variants.length) {
-      // One discarded pass per placement first: the first pages a fresh browser opens are slow.
-      for (const placement of placements) await measure(browser, variants[0], placement, server.origins, MODES.quick, mounts);
+  const engines = {};
+  for (const name of Object.keys(ENGINES)) {
+    if (!opts.engines.includes(name)) {
+      engines[name] = { status: "not selected", note: `not in --engine ${opts.engines.join(",")}` };
+      continue;
     }
-    for (let rep = 0; rep < mode.reps; rep++) {
-      // alternate the order: forward on even repetitions, backward on odd ones
-      const order = rep % 2 ? [...variants].reverse() : variants;
-      const places = rep % 2 ? [...placements].reverse() : placements;
-      for (const placement of places) {
-        for (const variant of order) {
-          const r = await measure(browser, variant, placement, server.origins, mode, mounts);
-          r.rep = rep;
-          runs.push(r);
-          const small = r.rtt?.small;
-          log(
-            `[${rep + 1}/${mode.reps}] ${placement.padEnd(10)} ${variant.name.padEnd(20)}` +
-              ` connect ${r.connectMs?.toFixed(1) ?? "–"} ms` +
-              `, rtt small ${small ? `${small.median.toFixed(0)}/${small.p95.toFixed(0)} µs` : "–"}` +
-              `, pipelined ${r.pipelined ? Math.round(r.pipelined) : "–"}/s` +
-              `, burst ${r.burst ? `${Math.round(r.burst.sent / (r.burst.ms / 1000))}/s acked ${r.burst.acked}/${r.burst.sent}` : "–"}` +
-              (r.errors.length ? `  ERRORS: ${r.errors.join("; ")}` : ""),
-          );
-        }
-      }
+    const missing = ENGINES[name].missing();
+    if (missing) {
+      // Like a variant whose pages are missing: said in the report, not a failure.
+      log(`skipping ${name}: ${missing}`);
+      engines[name] = { status: "unavailable", note: missing };
+      continue;
     }
-  } finally {
-    await deadline(browser.close(), 15_000, "closing the browser").catch(() => {});
+    let engine;
+    try {
+      engine = await deadline(ENGINES[name].launch(rawDir), 150_000, `starting ${name}`);
+    } catch (error) {
+      log(`${name} did not start: ${error.message}`);
+      engines[name] = { status: "failed", note: `did not start: ${error.message.split("\n")[0]}` };
+      continue;
+    }
+    log(`${engine.info.label} ${engine.info.version} (${engine.info.driver})`);
+    const started = Date.now();
+    const mine = [];
+    try {
+      await measureAll(engine, variants, placements, server.origins, mode, mounts, opts.quick, mine);
+    } finally {
+      await deadline(engine.close(), 30_000, `closing ${name}`).catch(() => {});
+    }
+    for (const r of mine) runs.push({ engine: name, ...r });
+    engines[name] = {
+      status: "measured",
+      ...engine.info,
+      measuringSeconds: (Date.now() - started) / 1000,
+      results: aggregate(mine, variants, placements),
+      sizes: Object.fromEntries(variants.map((v) => [v.name, mine.find((r) => r.variant === v.name && r.size)?.size ?? null])),
+    };
   }
-  const measuringSeconds = (Date.now() - started) / 1000;
+  const measured = Object.keys(engines).filter((name) => engines[name].status === "measured");
+  if (!measured.length) {
+    throw new Error(`no engine could run: ${Object.entries(engines).map(([name, e]) => `${name} ${e.status} (${e.note})`).join("; ")}`);
+  }
 
-  const results = aggregate(runs, variants, placements);
-  const sizes = {};
-  for (const v of variants) sizes[v.name] = runs.find((r) => r.variant === v.name && r.size)?.size ?? null;
-
+  // report.json: Chromium's figures stay at the top level, as before Firefox
+  // was added (chromium, chromiumArgs, playwright, measuringSeconds,
+  // results, sizes); `engines` has every engine's status, and the other
+  // engines' figures in the same shape (engines.firefox.results, .sizes).
+  const { results: chromiumResults, sizes: chromiumSizes, ...chromium } = engines.chromium;
   const report = {
     generated: new Date().toISOString(),
     mode: modeName,
@@ -520,40 +572,39 @@ async function main() {
       node: process.version,
       loadAverage: { before: loadBefore, after: os.loadavg() },
     },
-    chromium: browser.version(),
+    engines: { ...engines, chromium },
+    chromium: chromium.version ?? null,
     chromiumArgs: CHROMIUM_ARGS,
     playwright: JSON.parse(readFileSync(join(BENCH, "node_modules/@playwright/test/package.json"), "utf8")).version,
     penpal: JSON.parse(readFileSync(join(BENCH, "node_modules/penpal/package.json"), "utf8")).version,
     origins: server.origins,
     reps: mode.reps,
     config: { iterations: mode.iterations, pipelined: mode.pipelined, burst: mode.burst, payloads: PAYLOADS },
-    measuringSeconds,
+    measuringSeconds: chromium.measuringSeconds ?? null,
     baselines: BASELINES,
     variants: [
       ...variants.map((v) => ({ name: v.name, label: v.label, hostPath: v.hostPath, childPath: v.childPath, status: "measured" })),
       ...skipped.map((s) => ({ ...s, status: "skipped" })),
     ],
     placements,
-    results,
-    sizes,
+    results: chromiumResults ?? {},
+    sizes: chromiumSizes ?? {},
   };
 
   mkdirSync(outDir, { recursive: true });
-  const rawDir = opts.out || opts.quick ? outDir : join(BENCH, "results", "raw");
-  mkdirSync(rawDir, { recursive: true });
   writeFileSync(
     join(rawDir, "runs.json"),
     JSON.stringify(runs.map(({ rttSamples, ...rest }) => ({ ...rest, rttSamples })), null, 0),
   );
   writeReport(outDir, report);
-  log(`wrote ${join(outDir, "report.md")}, report.json, rtt.svg (${measuringSeconds.toFixed(1)} s of measuring; samples in ${join(rawDir, "runs.json")})`);
+  const seconds = measured.map((name) => `${name} ${engines[name].measuringSeconds.toFixed(1)} s`).join(", ");
+  log(`wrote ${join(outDir, "report.md")}, report.json, rtt*.svg (measuring: ${seconds}; samples in ${join(rawDir, "runs.json")})`);
 
   const failed = runs.filter((r) => r.errors.length);
-  if (failed.length) {
-    log(`${failed.length} of ${runs.length} runs had errors (see the report)`);
-    return 1;
-  }
-  return 0;
+  if (failed.length) log(`${failed.length} of ${runs.length} runs had errors (see the report)`);
+  const broken = Object.keys(engines).filter((name) => engines[name].status === "failed");
+  if (broken.length) log(`${broken.join(", ")} did not start (see the report)`);
+  return failed.length || broken.length ? 1 : 0;
 }
 
 // The whole run has a deadline too: nothing may hang.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmark (see README.md): installs bench/node_modules from the
 # lock file when missing or stale (Playwright drives Debian's Chromium and
-# downloads no browser), then `node run.mjs "$@"`.
+# downloads no browser; Firefox ESR is driven through geckodriver, with the
+# end-to-end tests' WebDriver client), then `node run.mjs "$@"`.
 #
 #   bench/run.sh            full run, writes bench/results/
 #   bench/run.sh --quick    smoke run, writes bench/results/raw/quick/

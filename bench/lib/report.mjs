@@ -1,4 +1,4 @@
-// Writes report.json, report.md and rtt.svg from one run's figures.
+// Writes report.json, report.md and the RTT charts (rtt.svg, rtt-firefox.svg) from one run's figures.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fmt, ratio } from "./stats.mjs";
@@ -66,101 +66,92 @@ function table(header, rows, left = 1) {
   ].join("\n");
 }
 
-export function buildMarkdown(report) {
-  const { results, placements, sizes } = report;
+/** Formatting for the tables. */
+const us = (x) => fmt(x);
+const ms = (x) => fmt(x);
+const ms1m = (x) => (x == null ? "–" : fmt(x / 1000));
+const rate = (x) => fmt(x, { k: true });
+const mb = (x) => (x == null ? "–" : fmt(x / MB));
+const kb = (x) => (x == null ? "–" : fmt(x / 1024));
+
+/**
+ * One engine's figures, the way the tables read them: Chromium's are at the
+ * top level of report.json (as before Firefox was added), the others' under
+ * engines.<name>. Null when the engine was not measured.
+ */
+export function engineView(report, name) {
+  const engine = report.engines?.[name] ?? (name === "chromium" ? { status: "measured" } : null);
+  if (engine?.status !== "measured") return null;
+  const { results, sizes } = name === "chromium" ? report : engine;
   const measured = report.variants.filter((v) => v.status === "measured");
-  const skipped = report.variants.filter((v) => v.status === "skipped");
-  const [cross, same] = placements;
   const F = Object.fromEntries(
-    measured.map((v) => [v.name, Object.fromEntries(placements.map((p) => [p, figures(results[v.name][p])]))]),
+    measured.map((v) => [v.name, Object.fromEntries(report.placements.map((p) => [p, figures(results[v.name][p])]))]),
   );
+  return { name, engine, results, sizes, measured, F };
+}
+
+/** The headline table of one engine. */
+function headlineTable(report, view) {
+  const { F, sizes, measured } = view;
+  const [cross, same] = report.placements;
   const both = (name, key, f) => pair(f(F[name][cross][key]), f(F[name][same][key]));
-  const us = (x) => fmt(x);
-  const ms = (x) => fmt(x);
-  const ms1m = (x) => (x == null ? "–" : fmt(x / 1000));
-  const rate = (x) => fmt(x, { k: true });
-  const mb = (x) => (x == null ? "–" : fmt(x / MB));
-  const kb = (x) => (x == null ? "–" : fmt(x / 1024));
+  return table(
+    [
+      "variant",
+      "RTT {id,t} median µs",
+      "p95 µs",
+      "min µs",
+      "RTT 64 KB µs",
+      "RTT 64 KB obj µs",
+      "RTT 1 MB ms",
+      `pipelined ${report.config.pipelined} calls/s`,
+      `burst ${report.config.burst} msg/s`,
+      "lost",
+      "insert → connected ms",
+      "child heap peak MB",
+      "JS+wasm gzip KB",
+    ],
+    measured.map((v) => [
+      v.label,
+      both(v.name, "rttSmall", us),
+      both(v.name, "rttSmallP95", us),
+      both(v.name, "rttSmallMin", us),
+      both(v.name, "rtt64k", us),
+      both(v.name, "rtt64kObj", us),
+      both(v.name, "rtt1m", ms1m),
+      both(v.name, "pipelined", rate),
+      both(v.name, "burst", rate),
+      both(v.name, "lost", (x) => (x == null ? "–" : String(x))),
+      both(v.name, "connect", ms),
+      both(v.name, "heapPeak", mb),
+      kb(sizes[v.name]?.gzip),
+    ]),
+  );
+}
 
+/** The two ratio tables of one engine (to raw window.postMessage and to penpal), under `heading` markdown headings. */
+function ratioSections(report, view, heading, engineLabel) {
+  const { F, sizes, measured } = view;
+  const [cross, same] = report.placements;
   const out = [];
-  out.push(`# crossframe benchmark (${report.mode} run)`);
-  out.push("");
-  out.push(
-    `Generated ${report.generated} by \`${report.command}\`. ` +
-      `Machine: ${report.machine.cores} cores (${report.machine.cpu}), Linux ${report.machine.kernel}, ` +
-      `${report.machine.memoryGiB} GiB, Node ${report.machine.node}; ` +
-      `load average (1 min) ${report.machine.loadAverage.before[0].toFixed(2)} before, ${report.machine.loadAverage.after[0].toFixed(2)} after the run. ` +
-      `Chromium ${report.chromium} (headless, \`${report.chromiumArgs.join(" ")}\`), driven by Playwright ${report.playwright}; penpal ${report.penpal}.`,
-  );
-  out.push("");
-  out.push(
-    `${report.reps} repetition${report.reps > 1 ? "s" : ""}, all variants in the same browser, order alternating ` +
-      `(forward in repetitions 1, 3, 5…, backward in 2, 4…; placements likewise), each variant and placement in a fresh browser context. ` +
-      `${report.measuringSeconds.toFixed(0)} s of measuring. Host \`${report.origins.host}\`; child \`${report.origins[cross]}\` (cross-site) or \`${report.origins[same]}\` (same-site). ` +
-      `RTT iterations per repetition: ${Object.entries(report.config.iterations).map(([k, v]) => `${k} ${v}`).join(", ")} ` +
-      `(after a discarded warm-up of a tenth); pipelined ${report.config.pipelined} concurrent calls; burst ${report.config.burst} messages.`,
-  );
-  out.push("");
-  out.push("Every figure is the median over repetitions (RTTs: over all samples of all repetitions), **cross-site / same-site**.");
-  out.push("No figure here is a pass/fail criterion: the benchmark measures, it does not test.");
-  out.push("");
-
-  out.push("## Headline");
-  out.push("");
-  out.push(
-    table(
-      [
-        "variant",
-        "RTT {id,t} median µs",
-        "p95 µs",
-        "min µs",
-        "RTT 64 KB µs",
-        "RTT 64 KB obj µs",
-        "RTT 1 MB ms",
-        `pipelined ${report.config.pipelined} calls/s`,
-        `burst ${report.config.burst} msg/s`,
-        "lost",
-        "insert → connected ms",
-        "child heap peak MB",
-        "JS+wasm gzip KB",
-      ],
-      measured.map((v) => [
-        v.label,
-        both(v.name, "rttSmall", us),
-        both(v.name, "rttSmallP95", us),
-        both(v.name, "rttSmallMin", us),
-        both(v.name, "rtt64k", us),
-        both(v.name, "rtt64kObj", us),
-        both(v.name, "rtt1m", ms1m),
-        both(v.name, "pipelined", rate),
-        both(v.name, "burst", rate),
-        both(v.name, "lost", (x) => (x == null ? "–" : String(x))),
-        both(v.name, "connect", ms),
-        both(v.name, "heapPeak", mb),
-        kb(sizes[v.name]?.gzip),
-      ]),
-    ),
-  );
-  out.push("");
-
   for (const [base, baseName] of [
     ["raw", report.baselines.raw],
     ["penpal", report.baselines.penpal],
   ]) {
     if (!F[baseName]) {
-      out.push(`(No ratios to ${base}: the ${baseName} variant was not measured.)`);
+      out.push(`(No ratios to ${base} in ${engineLabel}: the ${baseName} variant was not measured.)`);
       out.push("");
       continue;
     }
-    out.push(`## Ratios to ${measured.find((v) => v.name === baseName).label} (same run)`);
+    out.push(`${heading} Ratios to ${measured.find((v) => v.name === baseName).label} (same run, ${engineLabel})`);
     out.push("");
     out.push("Variant ÷ baseline. For times (RTT, connect) below 1 is faster; for rates (pipelined, burst) above 1 is faster.");
     out.push("");
     const r = (name, key) =>
       pair(
-      fmt(ratio(F[name][cross][key], F[baseName][cross][key]), { digits: 2 }),
-      fmt(ratio(F[name][same][key], F[baseName][same][key]), { digits: 2 }),
-    );
+        fmt(ratio(F[name][cross][key], F[baseName][cross][key]), { digits: 2 }),
+        fmt(ratio(F[name][same][key], F[baseName][same][key]), { digits: 2 }),
+      );
     out.push(
       table(
         ["variant", "RTT {id,t}", "RTT p95", "RTT 64 KB", "RTT 1 MB", "pipelined", "burst", "insert → connected", "gzip size"],
@@ -179,6 +170,146 @@ export function buildMarkdown(report) {
     );
     out.push("");
   }
+  return out;
+}
+
+/** The isolation table of one engine. */
+function isolationTable(report, view) {
+  return table(
+    ["variant", "placement", "host crossOriginIsolated", "child crossOriginIsolated", "performance.now() step µs", "child process"],
+    view.measured.flatMap((v) =>
+      report.placements.map((p) => {
+        const x = view.results[v.name][p];
+        return [v.label, p, String(x.isolation?.host ?? "–"), String(x.isolation?.child ?? "–"), fmt(x.isolation?.clockStepUs), x.childProcess ?? "–"];
+      }),
+    ),
+    4,
+  );
+}
+
+const ENGINE_LABELS = { chromium: "Chromium", firefox: "Firefox ESR" };
+
+/** One line per engine for the introduction: what ran, or why not. */
+function engineLine(report, name) {
+  const e = report.engines?.[name];
+  if (name === "chromium" && (!e || e.status === "measured")) {
+    return `Chromium ${report.chromium} (headless, \`${report.chromiumArgs.join(" ")}\`), driven by Playwright ${report.playwright}.`;
+  }
+  const label = e?.label ?? ENGINE_LABELS[name] ?? name;
+  if (e?.status === "measured") {
+    return `${label} ${e.version} (\`${e.args.join(" ")}\`), driven by ${e.driver} over WebDriver; ${e.measuringSeconds.toFixed(0)} s of measuring.`;
+  }
+  return `${label}: not measured (${e?.status ?? "not run"}: ${e?.note ?? "this report predates it"}).`;
+}
+
+export function buildMarkdown(report) {
+  const { placements } = report;
+  const measured = report.variants.filter((v) => v.status === "measured");
+  const skipped = report.variants.filter((v) => v.status === "skipped");
+  const [cross, same] = placements;
+  const chromium = engineView(report, "chromium");
+  const firefox = engineView(report, "firefox");
+
+  const out = [];
+  out.push(`# crossframe benchmark (${report.mode} run)`);
+  out.push("");
+  out.push(
+    `Generated ${report.generated} by \`${report.command}\`. ` +
+      `Machine: ${report.machine.cores} cores (${report.machine.cpu}), Linux ${report.machine.kernel}, ` +
+      `${report.machine.memoryGiB} GiB, Node ${report.machine.node}; ` +
+      `load average (1 min) ${report.machine.loadAverage.before[0].toFixed(2)} before, ${report.machine.loadAverage.after[0].toFixed(2)} after the run. ` +
+      `penpal ${report.penpal}.`,
+  );
+  out.push("");
+  for (const name of ["chromium", "firefox"]) out.push(`- ${engineLine(report, name)}`);
+  out.push("");
+  out.push(
+    `${report.reps} repetition${report.reps > 1 ? "s" : ""} per engine, all variants in the same browser, order alternating ` +
+      `(forward in repetitions 1, 3, 5…, backward in 2, 4…; placements likewise), each variant and placement in a fresh browser context (Firefox: a new tab). ` +
+      (report.measuringSeconds != null ? `${report.measuringSeconds.toFixed(0)} s of measuring in Chromium. ` : "") +
+      `Host \`${report.origins.host}\`; child \`${report.origins[cross]}\` (cross-site) or \`${report.origins[same]}\` (same-site). ` +
+      `RTT iterations per repetition: ${Object.entries(report.config.iterations).map(([k, v]) => `${k} ${v}`).join(", ")} ` +
+      `(after a discarded warm-up of a tenth); pipelined ${report.config.pipelined} concurrent calls; burst ${report.config.burst} messages.`,
+  );
+  out.push("");
+  out.push("Every figure is the median over repetitions (RTTs: over all samples of all repetitions), **cross-site / same-site**.");
+  out.push(
+    "The sections up to *Firefox ESR* are Chromium's; *Firefox ESR* gives the headline and the ratios in Firefox. " +
+      "Compare engines by their ratios, not their absolute figures: each engine has its own clock step and its own process model.",
+  );
+  out.push("No figure here is a pass/fail criterion: the benchmark measures, it does not test.");
+  out.push("");
+
+  if (chromium) out.push(...chromiumSections(report, chromium));
+  else out.push("(No Chromium figures: Chromium was not measured.)", "");
+
+  out.push("## Firefox ESR");
+  out.push("");
+  if (firefox) out.push(...firefoxSection(report, firefox));
+  else {
+    out.push(engineLine(report, "firefox"));
+    out.push("");
+  }
+
+  out.push("## Variants");
+  out.push("");
+  for (const v of measured) {
+    const d = [chromium, firefox].map((e) => e && (e.results[v.name][cross].describe ?? e.results[v.name][same].describe)).find(Boolean);
+    out.push(`- **${v.label}** (\`${v.name}\`): \`${v.hostPath}\` + \`${v.childPath}\`${d?.transport ? ` — ${d.transport}` : ""}${d?.oneWay === false ? "; no one-way messages, so its burst is un-awaited calls (each answered)" : ""}.`);
+  }
+  for (const v of skipped) out.push(`- **${v.label}** (\`${v.name}\`): skipped — ${v.note}.`);
+  out.push("");
+
+  const errors = [chromium, firefox].filter(Boolean).flatMap((e) =>
+    measured.flatMap((v) => placements.flatMap((p) => e.results[v.name][p].errors.map((x) => `${e.name} ${v.name} ${p}: ${x}`))),
+  );
+  for (const [name, e] of Object.entries(report.engines ?? {})) {
+    if (e.status === "failed") errors.unshift(`${name}: ${e.note}`);
+  }
+  if (errors.length) {
+    out.push("## Errors");
+    out.push("");
+    for (const e of errors.slice(0, 40)) out.push(`- ${e}`);
+    out.push("");
+  }
+  out.push("How each figure is measured: bench/README.md.");
+  out.push("");
+  return out.join("\n");
+}
+
+/** Firefox's section: its headline, its ratios and its isolation check. */
+function firefoxSection(report, view) {
+  const e = view.engine;
+  const out = [];
+  out.push(
+    `${e.label} ${e.version}, headless, driven by ${e.driver} over WebDriver (no Playwright: it drives only its own Firefox build); ` +
+      `the same pages, origins and counts as in Chromium, measured after Chromium in the same run. ` +
+      "Not measurable over WebDriver, so n/a (–): the child's heap and whether the child has its own process. Chart: `rtt-firefox.svg`.",
+  );
+  out.push("");
+  out.push("### Headline");
+  out.push("");
+  out.push(headlineTable(report, view));
+  out.push("");
+  out.push(...ratioSections(report, view, "###", "Firefox"));
+  out.push("### Isolation check");
+  out.push("");
+  out.push(isolationTable(report, view));
+  out.push("");
+  return out;
+}
+
+/** The sections of the report before Firefox was added, for Chromium. */
+function chromiumSections(report, view) {
+  const { results, sizes, measured } = view;
+  const { placements } = report;
+  const [cross, same] = placements;
+  const out = [];
+  out.push("## Headline (Chromium)");
+  out.push("");
+  out.push(headlineTable(report, view));
+  out.push("");
+  out.push(...ratioSections(report, view, "##", "Chromium"));
 
   out.push("## RTT per payload");
   out.push("");
@@ -261,18 +392,7 @@ export function buildMarkdown(report) {
 
   out.push("## Isolation check");
   out.push("");
-  out.push(
-    table(
-      ["variant", "placement", "host crossOriginIsolated", "child crossOriginIsolated", "performance.now() step µs", "child process"],
-      measured.flatMap((v) =>
-        placements.map((p) => {
-          const x = results[v.name][p];
-          return [v.label, p, String(x.isolation?.host ?? "–"), String(x.isolation?.child ?? "–"), fmt(x.isolation?.clockStepUs), x.childProcess ?? "–"];
-        }),
-      ),
-      4,
-    ),
-  );
+  out.push(isolationTable(report, view));
   out.push("");
 
   const anchorRows = [];
@@ -307,52 +427,41 @@ export function buildMarkdown(report) {
     out.push("");
   }
 
-  out.push("## Variants");
-  out.push("");
-  for (const v of measured) {
-    const d = results[v.name][cross].describe ?? results[v.name][same].describe;
-    out.push(`- **${v.label}** (\`${v.name}\`): \`${v.hostPath}\` + \`${v.childPath}\`${d?.transport ? ` — ${d.transport}` : ""}${d?.oneWay === false ? "; no one-way messages, so its burst is un-awaited calls (each answered)" : ""}.`);
-  }
-  for (const v of skipped) out.push(`- **${v.label}** (\`${v.name}\`): skipped — ${v.note}.`);
-  out.push("");
-
-  const errors = measured.flatMap((v) => placements.flatMap((p) => results[v.name][p].errors.map((e) => `${v.name} ${p}: ${e}`)));
-  if (errors.length) {
-    out.push("## Errors");
-    out.push("");
-    for (const e of errors.slice(0, 40)) out.push(`- ${e}`);
-    out.push("");
-  }
-  out.push("How each figure is measured: bench/README.md.");
-  out.push("");
-  return out.join("\n");
+  return out;
 }
 
-export function buildChart(report) {
-  const measured = report.variants.filter((v) => v.status === "measured");
+/** The RTT chart of one engine ("chromium" or "firefox"); null when it was not measured. */
+export function buildChart(report, name = "chromium") {
+  const view = engineView(report, name);
+  if (!view) return null;
   const allNames = report.variants.map((v) => v.name);
+  const engine = name === "chromium" ? `Chromium ${report.chromium}` : `${view.engine.label} ${view.engine.version}`;
   return rttChart({
-    title: "Round-trip time in headless Chromium: crossframe and the baselines",
+    title: `Round-trip time in headless ${name === "chromium" ? "Chromium" : view.engine.label}: crossframe and the baselines`,
     subtitle:
-      `Chromium ${report.chromium}, ${report.machine.cores} cores, ${report.reps} repetition(s), ${report.mode} run. ` +
+      `${engine}, ${report.machine.cores} cores, ${report.reps} repetition(s), ${report.mode} run. ` +
       "Box p25–p75, whiskers p5–p95, black tick median (value at the right), dot minimum; log scale.",
-    panels: report.config.payloads.map((name) => ({
-      title: `payload ${PAYLOAD_TITLES[name] ?? name}`,
+    panels: report.config.payloads.map((payload) => ({
+      title: `payload ${PAYLOAD_TITLES[payload] ?? payload}`,
       rows: report.placements.flatMap((p) =>
-        measured.map((v) => ({
+        view.measured.map((v) => ({
           label: `${p}: ${v.label}`,
           group: p,
           variantIndex: allNames.indexOf(v.name),
           faded: p === "same-site",
-          stats: report.results[v.name][p].rtt[name] ?? null,
+          stats: view.results[v.name][p].rtt[payload] ?? null,
         })),
       ),
     })),
   });
 }
 
+/** report.json, report.md, and the RTT chart of each measured engine: rtt.svg (Chromium), rtt-firefox.svg. */
 export function writeReport(dir, report) {
   writeFileSync(join(dir, "report.json"), JSON.stringify(report, null, 2) + "\n");
   writeFileSync(join(dir, "report.md"), buildMarkdown(report));
-  writeFileSync(join(dir, "rtt.svg"), buildChart(report));
+  for (const [name, file] of [["chromium", "rtt.svg"], ["firefox", "rtt-firefox.svg"]]) {
+    const svg = buildChart(report, name);
+    if (svg) writeFileSync(join(dir, file), svg);
+  }
 }
