@@ -54,6 +54,15 @@ export const VARIANTS = [
     childPath: "/message-port/child.html",
   },
   {
+    // The floor for any Rust/wasm peer: message-port's exchange from Rust
+    // (web-sys, postcard, a future per round trip), no crossframe, no Yew.
+    name: "wasm-port",
+    label: "raw MessagePort from Rust (web-sys, postcard)",
+    hostPath: "/wasm-port/host/index.html",
+    childPath: "/wasm-port/child/index.html",
+    mounts: { "/wasm-port": "../target/bench-pages/wasm-port" },
+  },
+  {
     name: "penpal",
     label: "penpal 7 echo()",
     hostPath: "/penpal/host.html",

@@ -1,9 +1,12 @@
 //! What the benchmark's crossframe host and child pages share: the payloads
 //! (the same values as `bench/pages/common/payloads.js`), the two sides'
-//! [`Api`]s, and small helpers.
+//! [`Api`]s, and small helpers; [`raw_port`] is the `wasm-port` variant's
+//! transport (no crossframe).
 //!
 //! Bench pages take their peer's origin from their URL, as the page contract
 //! requires; a real widget must never do that (see README, configuration).
+
+pub mod raw_port;
 
 use crossframe::Api;
 use serde::{Deserialize, Serialize};
@@ -96,7 +99,8 @@ impl Api for Host {
     type Response = ();
 }
 
-/// One-way messages to the child.
+/// One-way messages to the child (also the `wasm-port` variant's, postcard
+/// on a bare port).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum ToChild {
     /// Echo this back (the message variant's round trip).
@@ -107,7 +111,7 @@ pub enum ToChild {
     HowMany,
 }
 
-/// One-way messages to the host.
+/// One-way messages to the host (also the `wasm-port` variant's).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum ToHost {
     /// The echo.
