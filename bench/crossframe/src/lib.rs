@@ -151,12 +151,17 @@ pub fn wire_from_path() -> crossframe::wire::WireOptions {
     }
 }
 
+thread_local! {
+    /// The page's `Performance`, looked up once: the JS pages call
+    /// `performance.now()` directly, so the Rust pages' clock should not
+    /// cost three calls into JS per reading either.
+    static PERFORMANCE: Option<web_sys::Performance> =
+        web_sys::window().and_then(|w| w.performance());
+}
+
 /// `performance.now()` in milliseconds.
 pub fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or_default()
+    PERFORMANCE.with(|p| p.as_ref().map(|p| p.now()).unwrap_or_default())
 }
 
 /// A query parameter of this page's URL.

@@ -22,8 +22,8 @@
 //!   batching: a floor for designs that post one frame per message), then
 //!   `HowMany`, answered with the child's count.
 //!
-//! Times come from `performance.now()` through a cached `Performance`
-//! object. Every method rejects after [`DEADLINE_MS`]; what comes from the
+//! Times come from `crossframe_bench::now()` (a cached `Performance`
+//! object, as the crossframe pages). Every method rejects after [`DEADLINE_MS`]; what comes from the
 //! child is decoded, never trusted (what does not decode is logged and
 //! dropped). A late echo, after a deadline, finds nobody waiting.
 
@@ -32,7 +32,7 @@ use std::collections::HashMap;
 use std::future::Future;
 
 use crossframe_bench::raw_port::{decode, error, post};
-use crossframe_bench::{payload, query, Payload, ToChild, ToHost};
+use crossframe_bench::{now, payload, query, Payload, ToChild, ToHost};
 use futures::future::{select, Either};
 use futures_channel::oneshot;
 use gloo_timers::future::TimeoutFuture;
@@ -60,14 +60,7 @@ struct State {
 
 thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
-    static PERFORMANCE: Option<web_sys::Performance> =
-        web_sys::window().and_then(|w| w.performance());
     static NEXT_ID: Cell<u64> = const { Cell::new(1) };
-}
-
-/// `performance.now()` in milliseconds.
-fn now() -> f64 {
-    PERFORMANCE.with(|p| p.as_ref().map_or(0.0, web_sys::Performance::now))
 }
 
 fn next_id() -> u64 {
