@@ -117,8 +117,8 @@ export const VARIANTS = [
     },
   },
 ];
-/** The figures of every variant are also given as ratios to these two. */
-export const BASELINES = { raw: "raw-window", penpal: "penpal" };
+/** The figures of every variant are also given as ratios to these: raw window.postMessage, raw MessagePort (the floor), penpal. */
+export const BASELINES = { raw: "raw-window", floor: "message-port", penpal: "penpal" };
 
 /** The engines, in the order they run; each gives run.mjs the interface described in lib/chromium.mjs. */
 const ENGINES = {

@@ -44,6 +44,7 @@ function figures(r) {
     rttSmall: r.rtt.small?.median,
     rttSmallP95: r.rtt.small?.p95,
     rttSmallMin: r.rtt.small?.min,
+    rtt1k: r.rtt["1k"]?.median,
     rtt64k: r.rtt["64k"]?.median,
     rtt64kObj: r.rtt["64k-obj"]?.median,
     rtt1m: r.rtt["1m"]?.median,
@@ -129,15 +130,21 @@ function headlineTable(report, view) {
   );
 }
 
-/** The two ratio tables of one engine (to raw window.postMessage and to penpal), under `heading` markdown headings. */
+/**
+ * The ratio tables of one engine (to raw window.postMessage, to raw
+ * MessagePort: the floor of one-frame-per-message designs, and to penpal),
+ * under `heading` markdown headings.
+ */
 function ratioSections(report, view, heading, engineLabel) {
   const { F, sizes, measured } = view;
   const [cross, same] = report.placements;
   const out = [];
   for (const [base, baseName] of [
     ["raw", report.baselines.raw],
+    ["the floor", report.baselines.floor],
     ["penpal", report.baselines.penpal],
   ]) {
+    if (!baseName) continue; // a report.json from before that baseline
     if (!F[baseName]) {
       out.push(`(No ratios to ${base} in ${engineLabel}: the ${baseName} variant was not measured.)`);
       out.push("");
@@ -154,12 +161,14 @@ function ratioSections(report, view, heading, engineLabel) {
       );
     out.push(
       table(
-        ["variant", "RTT {id,t}", "RTT p95", "RTT 64 KB", "RTT 1 MB", "pipelined", "burst", "insert → connected", "gzip size"],
+        ["variant", "RTT {id,t}", "RTT p95", "RTT 1 KB", "RTT 64 KB", "RTT 64 KB obj", "RTT 1 MB", "pipelined", "burst", "insert → connected", "gzip size"],
         measured.map((v) => [
           v.label,
           r(v.name, "rttSmall"),
           r(v.name, "rttSmallP95"),
+          r(v.name, "rtt1k"),
           r(v.name, "rtt64k"),
+          r(v.name, "rtt64kObj"),
           r(v.name, "rtt1m"),
           r(v.name, "pipelined"),
           r(v.name, "burst"),
