@@ -10,6 +10,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use crossframe::connection::MAX_PENDING_CALLS;
+use crossframe::envelope::DecodeError;
+use crossframe::wire::WireOptions;
 use crossframe::{
     CallError, ConnectionOptions, ConnectionState, DropReason, Dropped, Handlers, Link,
     MAX_CALLS_IN_FLIGHT,
@@ -288,4 +290,57 @@ async fn a_link_made_after_the_peer_loaded_connects_and_talks() {
     })
     .await;
     drop(link);
+}
+
+/// Binary frames in both of their forms, both ways: a short message as a
+/// string of one character per byte, a long one (a batch of many calls) as a
+/// transferred buffer, whichever form the peer answers in. A string with a
+/// character above U+00FF is dropped, counted, and the link goes on.
+#[wasm_bindgen_test]
+async fn binary_frames_travel_as_short_strings_and_long_buffers() {
+    let page = Page::open().await;
+    wait_until("the peer has loaded", || {
+        !page.peer("return fake").is_undefined()
+    })
+    .await;
+    page.peer("fake.wire = ['batch', 'binary']; fake.mode = 'echo'");
+    let dropped = Rc::new(RefCell::new(Vec::<Dropped>::new()));
+    let record = dropped.clone();
+    let binary = WireOptions {
+        batch: true,
+        binary: true,
+    };
+    let link = page
+        .connect(
+            |o| {
+                o.wire(binary)
+                    .on_drop(Callback::from(move |d| record.borrow_mut().push(d)))
+            },
+            Handlers::new(),
+        )
+        .await;
+    let sent_as = || page.peer("return fake.binary.join()").as_string();
+
+    // One call: a short message each way, as strings.
+    assert_eq!(link.call(7).await, Ok(7));
+    assert_eq!(sent_as().as_deref(), Some("string"));
+
+    // 500 calls in one task: one batch of about 5 KB, a buffer; the peer
+    // answers all of them in one buffer too.
+    page.peer("fake.binaryAs = 'buffer'");
+    let calls: Vec<_> = (0..500_u32).map(|n| link.call(n * 1000)).collect();
+    let answers = futures_util::future::join_all(calls).await;
+    let expected: Vec<_> = (0..500_u32).map(|n| Ok(n * 1000)).collect();
+    assert_eq!(answers, expected);
+    assert_eq!(sent_as().as_deref(), Some("string,buffer"));
+
+    // A string that is not bytes: dropped whole, with its reason.
+    page.peer("fake.port.postMessage('\\u0001\\u0100')");
+    wait_until("the bad string is dropped", || link.stats().dropped == 1).await;
+    let reason = dropped.borrow()[0].reason.clone();
+    assert!(
+        matches!(reason, DropReason::Decode(DecodeError::Malformed(_))),
+        "{reason:?}"
+    );
+    assert_eq!(link.call(8).await, Ok(8));
 }

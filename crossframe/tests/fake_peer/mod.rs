@@ -13,7 +13,31 @@ use wasm_bindgen::JsValue;
 /// `fake.mode` is "echo".
 pub const FAKE_CHILD: &str = r#"<!doctype html><script>
 const enc = (frame) => JSON.stringify(Object.assign({ crossframe: 1 }, frame));
-const fake = (window.fake = { port: null, sessions: 0, received: [], mode: "silent" });
+const fake = (window.fake = { port: null, sessions: 0, received: [], mode: "silent", wire: undefined, binary: [], binaryAs: "string" });
+// Binary frames (PROTOCOL.md): version byte 1, then records of a u32 (LE)
+// length and the record. In "echo" mode a request record (kind 5: id, body)
+// is answered by the same record as a response (kind 6: id, body), all in
+// one message, as a string of one character per byte or a transferred buffer
+// (`fake.binaryAs`).
+fake.onBinary = (bytes) => {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const answers = [];
+  for (let at = 1; at + 4 <= bytes.length; ) {
+    const len = view.getUint32(at, true);
+    const record = bytes.slice(at + 4, at + 4 + len);
+    at += 4 + len;
+    fake.received.push({ kind: ["hello", "connect", "ack", "bye", "message", "request"][record[0]] ?? "other" });
+    if (record[0] === 5 && fake.mode === "echo") answers.push(Uint8Array.of(6, ...record.subarray(1)));
+  }
+  if (!answers.length) return;
+  const out = [1];
+  for (const a of answers) out.push(a.length & 255, (a.length >> 8) & 255, (a.length >> 16) & 255, a.length >>> 24, ...a);
+  fake.sendBytes(Uint8Array.from(out));
+};
+fake.sendBytes = (bytes) => {
+  if (fake.binaryAs === "buffer") return fake.port.postMessage(bytes.buffer, [bytes.buffer]);
+  fake.port.postMessage(String.fromCharCode(...bytes));
+};
 fake.hello = () => parent.postMessage(enc({ kind: "hello" }), parent.location.origin);
 fake.send = (frame) => fake.port.postMessage(enc(frame));
 fake.count = (kind) => fake.received.filter((f) => f.kind === kind).length;
@@ -26,12 +50,17 @@ addEventListener("message", (event) => {
   const port = (fake.port = event.ports[0]);
   fake.sessions += 1;
   port.onmessage = (message) => {
-    const text = typeof message.data === "string" ? message.data : new TextDecoder().decode(message.data);
+    const data = message.data;
+    if (data instanceof ArrayBuffer || (typeof data === "string" && data.charCodeAt(0) === 1)) {
+      fake.binary.push(data instanceof ArrayBuffer ? "buffer" : "string");
+      return fake.onBinary(data instanceof ArrayBuffer ? new Uint8Array(data) : Uint8Array.from(data, (c) => c.charCodeAt(0)));
+    }
+    const text = typeof data === "string" ? data : new TextDecoder().decode(data);
     const got = JSON.parse(text);
     fake.received.push(got);
     if (got.kind === "request" && fake.mode === "echo") fake.send({ kind: "response", id: got.id, body: got.body });
   };
-  fake.send({ kind: "ack", session: frame.session });
+  fake.send({ kind: "ack", session: frame.session, wire: fake.wire });
 });
 fake.hello();
 </script>"#;
