@@ -75,6 +75,10 @@ cargo run --quiet -p crossframe-demo-child --features typescript --bin gen-dts -
 stage "3/7 the hooks and the Link in Chromium, Firefox and WebKit (wasm-bindgen-test)"
 (
   cd crossframe
+  # The runner's deadline for a whole test binary, browser start included,
+  # is 20 s by default: a busy machine can take that just to start Firefox.
+  # This one only bounds a hung run (each wait in the tests has its own).
+  export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-180}
   browser_tests() { cargo test --target wasm32-unknown-unknown --test hook --test link --test use_connection --test messenger; }
   echo "-- Chromium" >&2
   (unset GECKODRIVER && export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} && browser_tests)
