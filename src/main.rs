@@ -253,7 +253,8 @@ fn Connector(props: &ConnectorProps) -> Html {
             })
     };
     let options = ConnectionOptions::frame(props.iframe.clone(), props.origin.clone())
-        .on_drop(props.on_drop.clone());
+        .on_drop(props.on_drop.clone())
+        .wire(crossframe_demo_child::WIRE);
     let link = use_connection::<Widget, HostPage>(options, handlers);
 
     // Calls the widget and logs the call, then its answer with the latency.

@@ -9,6 +9,23 @@ use serde::{Deserialize, Serialize};
 /// (`CROSSFRAME_HOST_ORIGINS`): the demo host's `trunk serve` address.
 pub const DEFAULT_HOST_ORIGINS: &str = "http://127.0.0.1:8080";
 
+/// What the demo apps offer on the port: batches and binary frames. Every
+/// type of this protocol is one postcard can carry (no
+/// `skip_serializing_if`, `untagged`, `flatten` or `serde_json::Value`), so
+/// the Yew host and the widget talk postcard; a host that offers JSON only
+/// (embed.js, a v1 client) gets JSON.
+///
+/// ```
+/// let options = crossframe::ConnectionOptions::parent(Default::default())
+///     .wire(crossframe_demo_child::WIRE);
+/// # let _ = options;
+/// assert!(crossframe_demo_child::WIRE.binary);
+/// ```
+pub const WIRE: crossframe::wire::WireOptions = crossframe::wire::WireOptions {
+    batch: true,
+    binary: true,
+};
+
 /// What the widget offers the host: messages it shows, calls it answers.
 ///
 /// ```

@@ -127,7 +127,9 @@ fn WidgetView(props: &WidgetProps) -> Html {
                 }
             })
     };
-    let options = ConnectionOptions::parent(allowed.clone()).on_drop(refused.callback());
+    let options = ConnectionOptions::parent(allowed.clone())
+        .on_drop(refused.callback())
+        .wire(crossframe_demo_child::WIRE);
     let link = use_connection::<HostPage, Widget>(options, handlers);
 
     let on_send = {
