@@ -50,13 +50,14 @@ function measure(path) {
   return { file: path.split("/").pop(), raw: body.length, gzip: gzipSync(body, { level: 9 }).length };
 }
 
-/** The app's wasm (`<stem>_bg.wasm`) and the wasm-bindgen JS beside it (`<stem>.js`). */
+/** The app's wasm (`*_bg.wasm`) and the wasm-bindgen JS that index.html imports. */
 function bundle({ name, dir }) {
   const wasms = readdirSync(dir).filter((f) => f.endsWith("_bg.wasm"));
   if (wasms.length !== 1) throw new Error(`${dir}: expected one *_bg.wasm, found ${wasms.length}`);
-  const stem = wasms[0].slice(0, -"_bg.wasm".length);
+  const imported = readFileSync(join(dir, "index.html"), "utf8").match(/\bimport init\b[^'"]*['"]([^'"]+\.js)['"]/);
+  if (!imported) throw new Error(`${dir}/index.html: no \`import init ... from "....js"\` (trunk's module script)`);
   const wasm = measure(join(dir, wasms[0]));
-  const js = measure(join(dir, `${stem}.js`));
+  const js = measure(join(dir, imported[1].split("/").pop()));
   return { name, label: LABELS[name] ?? name, dir, js, wasm, raw: js.raw + wasm.raw, gzip: js.gzip + wasm.gzip };
 }
 

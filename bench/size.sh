@@ -19,6 +19,7 @@
 source "$(dirname "$0")/../scripts/tools.sh"
 _steps=4
 ensure_rust_tools
+ensure_npm_tools # the post_build hook that minifies the wasm-bindgen JS
 cd "$CROSSFRAME_ROOT"
 out="$CROSSFRAME_ROOT/target/size"
 
@@ -31,7 +32,7 @@ esac
 
 for probe in without with json bare; do
   echo "building the size probe $probe (bench/size/$probe/index.html)" >&2
-  trunk build --release --quiet "bench/size/$probe/index.html" --dist "$out/$probe" --public-url /
+  (cd bench/size && trunk build --release --quiet "$probe/index.html" --dist "$out/$probe" --public-url /)
 done
 if $dists; then
   apps=(demo-child=child/dist demo-host=dist plain-host=examples/plain-host/dist)
