@@ -126,7 +126,7 @@ const md = [];
 md.push("## Bundle sizes of the apps (bench/size.sh)");
 md.push("");
 md.push(
-  `Each app's wasm-bindgen JS and \`_bg.wasm\`, release build by trunk (wasm-opt -Oz), in KB (1 024 bytes); ` +
+  `Each app's wasm-bindgen JS and \`_bg.wasm\`, release build by trunk as the apps ship (wasm-opt -Oz, the JS minified), in KB (1 024 bytes); ` +
     `gzip -9 per file, summed. ${report.commit ? `Commit \`${report.commit}\`, ` : ""}` +
     `${[report.tools.rustc, report.tools.trunk, report.tools.wasmOpt].filter(Boolean).join(", ")}.`,
 );
