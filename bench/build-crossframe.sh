@@ -8,6 +8,7 @@
 source "$(dirname "$0")/../scripts/tools.sh"
 _steps=4
 ensure_rust_tools
+ensure_npm_tools # the post_build hook that minifies the wasm-bindgen JS
 out="$CROSSFRAME_ROOT/target/bench-pages"
 cd "$CROSSFRAME_ROOT/bench/crossframe"
 for variant in crossframe-message crossframe-call; do

@@ -5,7 +5,9 @@
 # and the host page without Yew (plain wasm-bindgen on crossframe's core):
 #   examples/plain-host/dist/  served under /plain-host/ (EXAMPLE_PUBLIC_URL)
 #     on the host's origin by the end-to-end tests, beside the demo host
-# and, with the pinned npm tools of tools/package-lock.json (terser, typescript):
+# and, with the pinned npm tools of tools/package-lock.json (terser, typescript),
+# installed first because every trunk release build minifies its wasm-bindgen
+# JS with terser (the post_build hook tools/minify-glue.mjs in each Trunk.toml):
 #   child/dist/embed.js, embed.mjs  minified from child/embed.js (tools/build-embed.mjs;
 #     embed.js at most 4 KB gzipped), with embed.d.ts (generated from the
 #     widget's Rust types: child/src/bin/gen_dts.rs) beside them
@@ -36,12 +38,10 @@ for public_url in "${CHILD_PUBLIC_URL:-/}" "${PUBLIC_URL:-/}"; do
   esac
 done
 
+# First: every trunk release build minifies its wasm-bindgen JS with them.
+ensure_npm_tools
 echo "Building the child widget (release, wasm-opt -Oz)..." >&2
 (cd child && trunk build --release --public-url "${CHILD_PUBLIC_URL:-/}")
-if [ ! -d tools/node_modules/terser ] || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
-  echo "installing the build tools' npm packages from tools/package-lock.json" >&2
-  (cd tools && npm ci --no-audit --no-fund --loglevel=error)
-fi
 echo "Minifying embed.js, making embed.mjs of it (tools/build-embed.mjs)..." >&2
 node tools/build-embed.mjs child/embed.js child/dist
 echo "Compiling the TypeScript host, examples/ts-host (tsc --strict)..." >&2

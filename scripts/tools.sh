@@ -102,6 +102,18 @@ ensure_rust_tools() {
   fi
 }
 
+# The pinned npm build tools of tools/package-lock.json (terser, typescript):
+# embed.js's minifier, the TypeScript host's compiler, and the post_build hook
+# of every trunk release build that minifies the wasm-bindgen JS
+# (tools/minify-glue.mjs). Installed when missing or older than the lockfile.
+ensure_npm_tools() {
+  if [ ! -d "$CROSSFRAME_ROOT/tools/node_modules/terser" ] ||
+    [ "$CROSSFRAME_ROOT/tools/package-lock.json" -nt "$CROSSFRAME_ROOT/tools/node_modules/.package-lock.json" ]; then
+    echo "installing the build tools' npm packages from tools/package-lock.json" >&2
+    (cd "$CROSSFRAME_ROOT/tools" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 # The three engines of the end-to-end suite, from Debian's packages (nothing
 # downloads a browser): Chromium + chromedriver, Firefox ESR (+ geckodriver,
 # compiled from crates.io), WebKitGTK's WebKitWebDriver + MiniBrowser (run

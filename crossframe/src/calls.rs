@@ -7,7 +7,7 @@
 //! [`PendingCalls::next_deadline`]. A call whose future was dropped is
 //! [`PendingCalls::take`]n at once, so abandoned calls never fill the table.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// One waiting call.
@@ -24,13 +24,13 @@ struct Pending<W> {
 /// call's future) and deadline.
 #[derive(Debug, Clone)]
 pub(crate) struct PendingCalls<W> {
-    calls: HashMap<u64, Pending<W>>,
+    calls: BTreeMap<u64, Pending<W>>,
 }
 
 impl<W> Default for PendingCalls<W> {
     fn default() -> Self {
         Self {
-            calls: HashMap::new(),
+            calls: BTreeMap::new(),
         }
     }
 }
@@ -57,14 +57,11 @@ impl<W> PendingCalls<W> {
     /// The calls past their deadline at `now`, with the timeout each was made
     /// with. They stay in the table until taken.
     pub(crate) fn due(&self, now: f64) -> Vec<(u64, Duration)> {
-        let mut due: Vec<_> = self
-            .calls
+        self.calls
             .iter()
             .filter(|(_, call)| call.deadline <= now)
             .map(|(id, call)| (*id, call.timeout))
-            .collect();
-        due.sort_unstable_by_key(|(id, _)| *id);
-        due
+            .collect()
     }
 
     /// The earliest deadline still ahead of `now`, for the one alarm.
@@ -88,9 +85,7 @@ impl<W> PendingCalls<W> {
 
     /// The ids of the calls that wait, in order.
     pub(crate) fn ids(&self) -> Vec<u64> {
-        let mut ids: Vec<_> = self.calls.keys().copied().collect();
-        ids.sort_unstable();
-        ids
+        self.calls.keys().copied().collect()
     }
 
     /// Removes every call: their ids, in order.

@@ -227,16 +227,17 @@ pub enum EncodeError {
     Serialize(String),
 }
 
+/// The envelope without its body: one copy of this serializer serves every
+/// message type (the body, the only generic part, is appended as JSON text
+/// by [`encode`]: see there).
 #[derive(Serialize)]
-struct WireOut<'a, T> {
+struct WireOut<'a> {
     crossframe: u32,
     kind: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     session: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    body: Option<&'a T>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -281,37 +282,71 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValu
 /// assert_eq!(encode(&response).unwrap(), r#"{"crossframe":1,"kind":"response","id":7,"error":"no such item"}"#);
 /// ```
 pub fn encode<T: Serialize>(frame: &Frame<T>) -> Result<String, EncodeError> {
-    let mut wire = WireOut {
-        crossframe: PROTOCOL_VERSION,
-        kind: frame.kind(),
-        session: None,
-        id: None,
-        body: None,
-        error: None,
-        height: None,
-        wire: None,
+    // Only the body depends on `T`: it is serialized on its own, and the
+    // rest of the envelope by one non-generic function, so each message
+    // type adds its own serializer and nothing more to the bundle.
+    let body = match frame {
+        Frame::Message(body)
+        | Frame::Request { body, .. }
+        | Frame::Response {
+            result: Ok(body), ..
+        } => Some(json(body)?),
+        _ => None,
     };
-    match frame {
-        Frame::Hello | Frame::Bye | Frame::Refused | Frame::Ping | Frame::Pong => {}
-        Frame::Resize { height } => wire.height = Some(*height),
-        Frame::Connect { session, wire: w } | Frame::Ack { session, wire: w } => {
-            wire.session = Some(*session);
-            wire.wire = w.names();
+    let error = match frame {
+        Frame::Response {
+            result: Err(error), ..
+        } => Some(error.as_str()),
+        _ => None,
+    };
+    envelope(frame.kind(), header(frame), body.as_deref(), error)
+}
+
+fn json<T: Serialize + ?Sized>(value: &T) -> Result<String, EncodeError> {
+    serde_json::to_string(value).map_err(|e| EncodeError::Serialize(e.to_string()))
+}
+
+/// A frame's numbers and features: `(session, id, height, wire)`.
+fn header<T>(frame: &Frame<T>) -> (Option<u64>, Option<u64>, Option<u64>, Features) {
+    match *frame {
+        Frame::Connect { session, wire } | Frame::Ack { session, wire } => {
+            (Some(session), None, None, wire)
         }
-        Frame::Message(body) => wire.body = Some(body),
-        Frame::Request { id, body } => {
-            wire.id = Some(*id);
-            wire.body = Some(body);
+        Frame::Request { id, .. } | Frame::Response { id, .. } => {
+            (None, Some(id), None, Features::NONE)
         }
-        Frame::Response { id, result } => {
-            wire.id = Some(*id);
-            match result {
-                Ok(body) => wire.body = Some(body),
-                Err(error) => wire.error = Some(error),
-            }
-        }
+        Frame::Resize { height } => (None, None, Some(height), Features::NONE),
+        _ => (None, None, None, Features::NONE),
     }
-    serde_json::to_string(&wire).map_err(|e| EncodeError::Serialize(e.to_string()))
+}
+
+/// The envelope around a body already serialized (`body`, JSON text). The
+/// fields keep their order: the body comes after `id`, and the fields after
+/// it (`error`, `height`, `wire`) are never in a frame that has a body.
+fn envelope(
+    kind: &str,
+    (session, id, height, features): (Option<u64>, Option<u64>, Option<u64>, Features),
+    body: Option<&str>,
+    error: Option<&str>,
+) -> Result<String, EncodeError> {
+    let wire = WireOut {
+        crossframe: PROTOCOL_VERSION,
+        kind,
+        session,
+        id,
+        error,
+        height,
+        wire: features.names(),
+    };
+    let mut text = json(&wire)?;
+    if let Some(body) = body {
+        text.pop(); // the closing brace
+        text.reserve(body.len() + 9);
+        text.push_str(",\"body\":");
+        text.push_str(body);
+        text.push('}');
+    }
+    Ok(text)
 }
 
 /// Decodes a body read raw (see [`Frame`]) into its type.
