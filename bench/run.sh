@@ -14,4 +14,11 @@ if [ ! -d node_modules/@playwright/test ] || [ ! -d node_modules/penpal ] || [ p
 fi
 # crossframe's own pages: Yew apps, built with trunk (tools installed if missing).
 ./build-crossframe.sh
+# A full run also measures the apps' bundles and crossframe's share of a
+# widget (results/size.md, which the report includes; release builds of
+# seven small apps, a few minutes the first time).
+case " $* " in
+  *" --quick "*) ;;
+  *) ./size.sh ;;
+esac
 exec node run.mjs "$@"

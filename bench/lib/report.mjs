@@ -1,5 +1,5 @@
 // Writes report.json, report.md and the RTT charts (rtt.svg, rtt-firefox.svg) from one run's figures.
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fmt, ratio } from "./stats.mjs";
 import { rttChart } from "./svg.mjs";
@@ -398,6 +398,13 @@ function chromiumSections(report, view) {
     ),
   );
   out.push("");
+  // The apps' bundles and crossframe's share of a widget, from bench/size.sh
+  // (run.sh runs it before a full run).
+  const sizeMd = new URL("../results/size.md", import.meta.url);
+  if (existsSync(sizeMd)) {
+    out.push(readFileSync(sizeMd, "utf8").replace(/^## /gm, "### ").trim());
+    out.push("");
+  }
 
   out.push("## Isolation check");
   out.push("");
