@@ -27,6 +27,10 @@
 //! on the string's length before anything is copied or parsed, decoding
 //! crosses from JS into wasm once rather than once per field, and a string
 //! clones faster than an object of the same content (see README).
+//!
+//! [`decode`] reads the header first and the body once its kind says the
+//! type (two passes over the body); [`decode_typed`] reads our own
+//! messages, requests and responses in one, and leaves the rest to `decode`.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -34,6 +38,9 @@ use serde_json::value::RawValue;
 use thiserror::Error;
 
 use crate::wire::Features;
+
+mod typed;
+pub use typed::{decode_typed, Typed};
 
 /// The protocol version this build speaks, sent in every envelope.
 ///

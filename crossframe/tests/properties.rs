@@ -6,12 +6,16 @@
 //! cases (see `CASES_*`), so the whole file stays fast in a debug build; set
 //! `PROPTEST_CASES` to run more (it overrides every count here).
 
-use crossframe::envelope::{decode, encode, DecodeError, Frame, DEFAULT_MAX_MESSAGE_LEN};
+use crossframe::envelope::{
+    body, decode, decode_typed, encode, DecodeError, Frame, Typed, DEFAULT_MAX_MESSAGE_LEN,
+};
 use crossframe::gate::{admit, Data};
 use crossframe::{DropReason, Origin, OriginPolicy, OriginRejected};
 use proptest::prelude::*;
-use proptest::test_runner::Config;
+use proptest::test_runner::{Config, TestCaseError};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// Cheap properties on short strings.
@@ -860,6 +864,230 @@ proptest! {
     #[test]
     fn deep_nesting_never_overflows(text in deep_json()) {
         decode_all(&text, usize::MAX);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// One-pass decoding: takes only what the two-pass decoder takes, reads it alike
+// ---------------------------------------------------------------------------
+
+/// Reads JSON strings as bytes, as `serde_bytes` does: serde_json does not
+/// check them for control characters then.
+#[derive(Debug, PartialEq)]
+struct Bytes(Vec<u8>);
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Read;
+        impl serde::de::Visitor<'_> for Read {
+            type Value = Bytes;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Bytes, E> {
+                Ok(Bytes(bytes.to_vec()))
+            }
+        }
+        d.deserialize_byte_buf(Read)
+    }
+}
+
+/// A field's value as JSON text: app messages, JSON trees, the header's
+/// edge cases, and strings written raw (control characters unescaped).
+fn raw_json() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => app_msg().prop_map(|m| serde_json::to_string(&m).unwrap()),
+        2 => json_value().prop_map(|v| v.to_string()),
+        3 => prop::sample::select(vec![
+            "1", "2", "0", "-0", "1.0", "1e0", "\"1\"", "null", "7", "-1", "[]", "{}",
+            "18446744073709551615", "18446744073709551616", "\"message\"", "\"request\"",
+            "\"response\"", "\"m\\u0065ssage\"", "\"hello\"", "\"Ping\"", "{\"Text\":\"x\"}",
+            "\"a\u{1}b\"", "\"\t\"", "\"\\u0001\"", "\"\\ud800\"", "\"\\ud83d\\ude00\"",
+            "[\"batch\"]", "[7,\"x\"]", "[1,\"\u{0}\"]", "01", "1.", "tru", "\"\\x\"",
+        ])
+        .prop_map(str::to_owned),
+        1 => any::<String>().prop_map(|s| format!("\"{s}\"")),
+    ]
+}
+
+/// A field's name as JSON text: the envelope's, escaped ones, others.
+fn raw_key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => prop::sample::select(vec![
+            "crossframe", "kind", "body", "id", "error", "session", "height", "wire",
+        ])
+        .prop_map(|k| format!("\"{k}\"")),
+        1 => prop::sample::select(vec![
+            "\"kin\\u0064\"", "\"b\\u006fdy\"", "\"Kind\"", "\"body \"", "\"extra\"", "1",
+        ])
+        .prop_map(str::to_owned),
+    ]
+}
+
+/// Envelopes of a message, request or response, mostly as crossframe writes
+/// them, with fields missing, repeated, reordered, changed or added, and
+/// whitespace between them.
+fn envelope_fields() -> impl Strategy<Value = String> {
+    let version = prop_oneof![6 => Just("1".to_owned()), 1 => raw_json()];
+    let kind = prop_oneof![
+        6 => prop::sample::select(vec!["\"message\"", "\"request\"", "\"response\""])
+            .prop_map(str::to_owned),
+        1 => raw_json(),
+    ];
+    let id = prop_oneof![4 => any::<u64>().prop_map(|n| n.to_string()), 1 => raw_json()];
+    let error = prop::option::weighted(0.15, raw_json());
+    let extra = prop::collection::vec((raw_key(), raw_json()), 0..3);
+    let keep = prop::collection::vec(prop::bool::weighted(0.92), 4);
+    let space = prop::sample::select(vec!["", "", "", " ", "\n", "\t"]);
+    (
+        version,
+        kind,
+        id,
+        raw_json(),
+        error,
+        extra,
+        keep,
+        space,
+        0u8..4,
+    )
+        .prop_flat_map(
+            |(version, kind, id, body, error, extra, keep, space, order)| {
+                let mut fields = vec![
+                    ("\"crossframe\"".to_owned(), version),
+                    ("\"kind\"".to_owned(), kind),
+                    ("\"id\"".to_owned(), id),
+                    ("\"body\"".to_owned(), body),
+                ];
+                let mut fields: Vec<_> = fields
+                    .drain(..)
+                    .zip(keep)
+                    .filter(|(_, k)| *k)
+                    .map(|(f, _)| f)
+                    .collect();
+                if let Some(error) = error {
+                    fields.push(("\"error\"".to_owned(), error));
+                }
+                fields.extend(extra);
+                let join = move |fields: Vec<(String, String)>| {
+                    let fields: Vec<String> = fields
+                        .into_iter()
+                        .map(|(key, value)| format!("{space}{key}{space}:{space}{value}"))
+                        .collect();
+                    format!("{{{}{space}}}", fields.join(","))
+                };
+                match order {
+                    // Shuffled, which may put the body first.
+                    0 => Just(fields).prop_shuffle().prop_map(join).boxed(),
+                    // A field repeated.
+                    1 => (0..fields.len().max(1))
+                        .prop_map(move |i| {
+                            let mut fields = fields.clone();
+                            if let Some(field) = fields.get(i).cloned() {
+                                fields.push(field);
+                            }
+                            join(fields)
+                        })
+                        .boxed(),
+                    _ => Just(join(fields)).boxed(),
+                }
+            },
+        )
+}
+
+/// `decode_typed` takes only what `decode` takes, and what it takes is the
+/// frame `decode` reads, with the body the link would decode from it.
+/// Returns whether it took `text`.
+fn one_pass_agrees<M, Q, R>(text: &str, max_len: usize) -> Result<bool, TestCaseError>
+where
+    M: DeserializeOwned + PartialEq + std::fmt::Debug,
+    Q: DeserializeOwned + PartialEq + std::fmt::Debug,
+    R: DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let Some(typed) = decode_typed::<M, Q, R>(text, max_len) else {
+        return Ok(false);
+    };
+    let slow = decode::<Box<RawValue>>(text, max_len);
+    match (typed, slow) {
+        (Typed::Message(one), Ok(Frame::Message(raw))) => {
+            prop_assert_eq!(Ok(one), body::<M>(&raw), "{:?}", text)
+        }
+        (Typed::Request { id, body: one }, Ok(Frame::Request { id: two, body: raw })) => {
+            prop_assert_eq!(id, two, "{:?}", text);
+            prop_assert_eq!(Ok(one), body::<Q>(&raw), "{:?}", text);
+        }
+        (
+            Typed::Response { id, body: one },
+            Ok(Frame::Response {
+                id: two,
+                result: Ok(raw),
+            }),
+        ) => {
+            prop_assert_eq!(id, two, "{:?}", text);
+            prop_assert_eq!(Ok(one), body::<R>(&raw), "{:?}", text);
+        }
+        (typed, slow) => prop_assert!(
+            false,
+            "{:?}: one pass took {:?}, two passes read {:?}",
+            text,
+            typed,
+            slow
+        ),
+    }
+    Ok(true)
+}
+
+/// Every body type the properties try the fast path with.
+fn one_pass_agrees_for_all(text: &str, max_len: usize) -> Result<bool, TestCaseError> {
+    let app = one_pass_agrees::<AppMsg, AppMsg, AppMsg>(text, max_len)?;
+    one_pass_agrees::<Value, String, Option<u64>>(text, max_len)?;
+    one_pass_agrees::<Bytes, (u32, String), ()>(text, max_len)?;
+    one_pass_agrees::<String, Value, Bytes>(text, max_len)?;
+    Ok(app)
+}
+
+proptest! {
+    #![proptest_config(config(CASES_MEDIUM))]
+
+    /// What crossframe writes takes one pass: every message, request and
+    /// response with a value; every other frame is left to `decode`.
+    #[test]
+    fn our_body_frames_take_one_pass(frame in frame()) {
+        let wire = encode(&frame).unwrap();
+        let took = one_pass_agrees_for_all(&wire, DEFAULT_MAX_MESSAGE_LEN)?;
+        let carries_body = matches!(
+            frame,
+            Frame::Message(_) | Frame::Request { .. } | Frame::Response { result: Ok(_), .. }
+        );
+        prop_assert_eq!(took, carries_body, "{}", wire);
+        // Never past the limit.
+        prop_assert!(!one_pass_agrees_for_all(&wire, wire.len() - 1)?);
+    }
+
+    /// Envelopes with fields missing, repeated, reordered, changed, added.
+    #[test]
+    fn one_pass_agrees_on_odd_envelopes(text in envelope_fields()) {
+        one_pass_agrees_for_all(&text, DEFAULT_MAX_MESSAGE_LEN)?;
+    }
+
+    /// Character edits of valid envelopes, and envelope-shaped JSON.
+    #[test]
+    fn one_pass_agrees_on_mutated_envelopes(
+        wire in valid_envelope(),
+        edits in edits(),
+        envelope in envelope_like(),
+    ) {
+        one_pass_agrees_for_all(&mutate(&wire, &edits), DEFAULT_MAX_MESSAGE_LEN)?;
+        one_pass_agrees_for_all(&envelope, DEFAULT_MAX_MESSAGE_LEN)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config(CASES_HEAVY))]
+
+    /// Deep nesting anywhere: an error or a value, never an overflow.
+    #[test]
+    fn one_pass_agrees_on_deep_nesting(text in deep_json()) {
+        one_pass_agrees_for_all(&text, usize::MAX)?;
     }
 }
 
