@@ -386,7 +386,7 @@ pub fn binary_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> 
     }
 }
 
-/// A body not decoded yet, in the format it came in.
+/// A body as it came in, for the code that knows its type to decode.
 ///
 /// ```
 /// use crossframe::wire::RawBody;
@@ -399,6 +399,21 @@ pub enum RawBody<'a> {
     Json(&'a serde_json::value::RawValue),
     /// postcard bytes (a binary record's body).
     Binary(&'a [u8]),
+    /// Decoded already, with its envelope
+    /// ([`decode_typed`](crate::envelope::decode_typed)): a
+    /// `Cell<Option<T>>` of the body's type, which [`RawBody::decode`]
+    /// takes out (once).
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use crossframe::wire::RawBody;
+    /// let slot = Cell::new(Some(7u8));
+    /// let body = RawBody::Decoded(&slot);
+    /// assert!(body.decode::<String>().is_err(), "another type");
+    /// assert_eq!(body.decode::<u8>(), Ok(7));
+    /// assert!(body.decode::<u8>().is_err(), "taken already");
+    /// ```
+    Decoded(&'a dyn std::any::Any),
 }
 
 impl RawBody<'_> {
@@ -410,10 +425,17 @@ impl RawBody<'_> {
     /// assert_eq!(RawBody::Json(&raw).decode::<(u8, u8)>(), Ok((1, 2)));
     /// assert_eq!(RawBody::Binary(&[1, 2]).decode::<(u8, u8)>(), Ok((1, 2)));
     /// ```
-    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
+    pub fn decode<T: DeserializeOwned + 'static>(&self) -> Result<T, DecodeError> {
         match self {
             RawBody::Json(raw) => crate::envelope::body(raw),
             RawBody::Binary(bytes) => binary_body(bytes),
+            RawBody::Decoded(slot) => slot
+                .downcast_ref::<std::cell::Cell<Option<T>>>()
+                .and_then(std::cell::Cell::take)
+                .ok_or_else(|| {
+                    let type_name = std::any::type_name::<T>();
+                    DecodeError::Body(format!("not a decoded {type_name}, or taken already"))
+                }),
         }
     }
 }

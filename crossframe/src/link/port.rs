@@ -56,9 +56,42 @@ impl<Theirs: Api, Ours: Api> Inner<Theirs, Ours> {
             None => vec![text.as_str()],
         };
         for part in parts {
+            // Our own messages, requests and responses (kind before body):
+            // header and body in one pass. The rest, and whatever that
+            // does not take, in two: the header, then the body by its kind.
+            let typed = envelope::decode_typed::<Ours::Message, Ours::Request, Theirs::Response>;
+            if let Some(typed) = typed(part, max_len) {
+                self.on_port_typed(typed, origin);
+                continue;
+            }
             match envelope::decode::<Box<RawValue>>(part, max_len) {
                 Ok(frame) => self.on_port_json(frame, origin),
                 Err(reason) => self.drop_on_port(reason.into(), origin),
+            }
+        }
+    }
+
+    /// A frame read in one pass: its body, decoded already, goes on as a
+    /// [`RawBody::Decoded`].
+    fn on_port_typed(
+        &self,
+        typed: envelope::Typed<Ours::Message, Ours::Request, Theirs::Response>,
+        origin: &Origin,
+    ) {
+        match typed {
+            envelope::Typed::Message(message) => {
+                let slot = Cell::new(Some(message));
+                self.on_port_frame(Frame::Message(RawBody::Decoded(&slot)), origin);
+            }
+            envelope::Typed::Request { id, body } => {
+                let slot = Cell::new(Some(body));
+                let body = RawBody::Decoded(&slot);
+                self.on_port_frame(Frame::Request { id, body }, origin);
+            }
+            envelope::Typed::Response { id, body } => {
+                let slot = Cell::new(Some(body));
+                let result = Ok(RawBody::Decoded(&slot));
+                self.on_port_frame(Frame::Response { id, result }, origin);
             }
         }
     }
