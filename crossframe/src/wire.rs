@@ -480,7 +480,7 @@ pub const BINARY_AS_TEXT_MAX_LEN: usize = 1024;
 /// use crossframe::wire::{binary_as_text, binary_from_text};
 /// let text = binary_as_text(&[1, 0, 200, 255]);
 /// assert_eq!(text.chars().count(), 4);
-/// assert_eq!(binary_from_text(&text).unwrap(), [1, 0, 200, 255]);
+/// assert_eq!(binary_from_text(&text).unwrap().unwrap(), [1, 0, 200, 255]);
 /// ```
 pub fn binary_as_text(bytes: &[u8]) -> String {
     bytes.iter().map(|&byte| char::from(byte)).collect()
