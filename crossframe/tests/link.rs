@@ -344,3 +344,83 @@ async fn binary_frames_travel_as_short_strings_and_long_buffers() {
     );
     assert_eq!(link.call(8).await, Ok(8));
 }
+
+/// On the port, envelopes as crossframe writes them (kind before body) take
+/// one decode pass, others two, alone or in a batch: all are delivered. A
+/// message, a call and an answer whose body is not of its type end as they
+/// always did: dropped with the reason, answered with the error, failed
+/// with `CallError::Decode`.
+#[wasm_bindgen_test]
+async fn the_port_reads_bodies_in_one_pass_or_two_and_refuses_wrong_ones_alike() {
+    let page = Page::open().await;
+    let dropped = Rc::new(RefCell::new(Vec::<Dropped>::new()));
+    let record = dropped.clone();
+    let delivered = Rc::new(RefCell::new(Vec::<String>::new()));
+    let deliver = delivered.clone();
+    let handlers = Handlers::new()
+        .on_message(move |text: String, _: &crossframe::Peer<Numbers>| {
+            deliver.borrow_mut().push(text)
+        })
+        .on_request(|n: u32, _| Ok(n + 1));
+    let link = page
+        .connect(
+            |o| o.on_drop(Callback::from(move |d| record.borrow_mut().push(d))),
+            handlers,
+        )
+        .await;
+
+    page.peer("fake.send({ kind: 'message', body: 'one' })");
+    page.peer(
+        "fake.port.postMessage(JSON.stringify({ body: 'two', kind: 'message', crossframe: 1 }))",
+    );
+    page.peer(
+        "fake.port.postMessage(JSON.stringify([
+            { crossframe: 1, kind: 'message', body: 'three' },
+            { body: 'four', crossframe: 1, kind: 'message' },
+        ]))",
+    );
+    wait_until("four messages", || delivered.borrow().len() == 4).await;
+    assert_eq!(*delivered.borrow(), ["one", "two", "three", "four"]);
+
+    page.peer("fake.send({ kind: 'message', body: 5 })");
+    wait_until("the message is dropped", || link.stats().dropped == 1).await;
+    let reason = dropped.borrow()[0].reason.clone();
+    assert!(
+        matches!(reason, DropReason::Decode(DecodeError::Body(_))),
+        "{reason:?}"
+    );
+
+    page.peer("fake.send({ kind: 'request', id: 1, body: 'x' }); fake.send({ kind: 'request', id: 2, body: 2 })");
+    wait_until("both calls answered", || {
+        page.peer_number("return fake.count('response')") == 2.0
+    })
+    .await;
+    let error = page
+        .peer("return fake.received.find((f) => f.id === 1).error")
+        .as_string()
+        .unwrap_or_default();
+    assert!(
+        error.starts_with("message body does not match the expected type"),
+        "{error}"
+    );
+    assert_eq!(
+        page.peer_number("return fake.received.find((f) => f.id === 2).body"),
+        3.0
+    );
+
+    let call = link.call(10);
+    wait_until("the call arrives", || {
+        page.peer_number("return fake.count('request')") == 1.0
+    })
+    .await;
+    page.peer(
+        "const id = fake.received.find((f) => f.kind === 'request').id;
+        fake.send({ kind: 'response', id, body: 'not a number' })",
+    );
+    let answer = call.await;
+    assert!(
+        matches!(answer, Err(CallError::Decode(DecodeError::Body(_)))),
+        "{answer:?}"
+    );
+    assert_eq!(link.stats().dropped, 1);
+}
