@@ -15,9 +15,8 @@
 // browser contexts do (the server sends no-cache anyway).
 import { execFileSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { delimiter, join } from "node:path";
-import { ENGINES, startDriver } from "../../e2e/harness/engines.mjs";
+import { ENGINES, freePort, startDriver } from "../../e2e/harness/engines.mjs";
 import { Session } from "../../e2e/harness/webdriver.mjs";
 
 /** Where geckodriver is: GECKODRIVER, the project's tools, /usr/bin, or PATH. */
@@ -38,18 +37,6 @@ export function firefoxMissing() {
   if (!existsSync(firefoxPath())) missing.push(`${firefoxPath()} not found (Debian package firefox-esr; or set FIREFOX)`);
   if (!geckodriverPath()) missing.push("geckodriver not found (scripts/tools.sh installs it; or set GECKODRIVER)");
   return missing.length ? missing.join("; ") : null;
-}
-
-/** A free TCP port on loopback, for geckodriver. */
-function freePort() {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => ok(port));
-    });
-  });
 }
 
 /** The e2e capabilities, plus the HTTP cache off (see the top of this file). */

@@ -3,6 +3,7 @@
 // and the capabilities of a new session. See ../../shared/browsers.md.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../chromium.js";
 import { driverReady } from "./webdriver.mjs";
@@ -82,6 +83,18 @@ export function selectedEngines() {
  * Starts `engine`'s WebDriver server on `port`; resolves to `{ url, stop }`
  * once it answers /status. Its output goes to `log` (a writable stream).
  */
+/** A free TCP port on loopback (for a WebDriver server). */
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
 export async function startDriver(engine, port, log) {
   const [command, args] = ENGINES[engine].driver();
   const child = spawn(command, args(port), { stdio: ["ignore", "pipe", "pipe"], detached: true });

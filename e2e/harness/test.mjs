@@ -18,10 +18,9 @@
 //   options.timeout   the whole test's deadline (default 120 s)
 //   options.skip      { engine: "reason" }: not run in that engine, with the reason
 import { appendFileSync, createWriteStream, mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { basename } from "node:path";
 import { after, test as nodeTest } from "node:test";
-import { ENGINES, startDriver } from "./engines.mjs";
+import { ENGINES, freePort, startDriver } from "./engines.mjs";
 import { expect } from "./expect.mjs";
 import { Page } from "./page.mjs";
 import { Session, isDriverHung } from "./webdriver.mjs";
@@ -45,18 +44,6 @@ export class ConsoleLog {
     const { lines } = await (await fetch(`${CONTROL}/console?since=${this.since}`)).json();
     return lines;
   }
-}
-
-/** A free TCP port on loopback. */
-function freePort() {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => ok(port));
-    });
-  });
 }
 
 /**

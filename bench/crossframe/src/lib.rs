@@ -159,6 +159,30 @@ thread_local! {
         web_sys::window().and_then(|w| w.performance());
 }
 
+/// No method of `window.bench` may hang: each fails after this.
+pub const DEADLINE_MS: u32 = 60_000;
+
+/// A JS `Error` with this message.
+pub fn error(message: impl std::fmt::Display) -> wasm_bindgen::JsValue {
+    js_sys::Error::new(&message.to_string()).into()
+}
+
+/// Runs `work` as a JS promise that rejects after [`DEADLINE_MS`].
+pub fn promise(
+    what: &'static str,
+    work: impl std::future::Future<Output = Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>>
+        + 'static,
+) -> js_sys::Promise {
+    use futures::future::{select, Either};
+    wasm_bindgen_futures::future_to_promise(async move {
+        let deadline = gloo_timers::future::TimeoutFuture::new(DEADLINE_MS);
+        match select(Box::pin(work), deadline).await {
+            Either::Left((result, _)) => result,
+            Either::Right(_) => Err(error(format!("{what}: no answer within {DEADLINE_MS} ms"))),
+        }
+    })
+}
+
 /// `performance.now()` in milliseconds.
 pub fn now() -> f64 {
     PERFORMANCE.with(|p| p.as_ref().map(|p| p.now()).unwrap_or_default())

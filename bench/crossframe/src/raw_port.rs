@@ -12,14 +12,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::error;
+
 /// The longest message that travels as a string (crossframe's
 /// `wire::BINARY_AS_TEXT_MAX_LEN`).
 pub const AS_TEXT_MAX_LEN: usize = 1024;
-
-/// A JS `Error` with this message.
-pub fn error(message: impl std::fmt::Display) -> JsValue {
-    js_sys::Error::new(&message.to_string()).into()
-}
 
 /// Encodes `value` with postcard and posts it on `port`.
 pub fn post<T: Serialize>(port: &web_sys::MessagePort, value: &T) -> Result<(), JsValue> {

@@ -5,25 +5,21 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
 
 use crossframe::{
     use_connection, ConnectionHandle, ConnectionOptions, ConnectionState, Handlers, Origin,
 };
-use crossframe_bench::{now, payload, query, Answer, Ask, Child, Host, Payload, ToChild, ToHost};
-use futures::future::{join_all, select, Either};
+use crossframe_bench::{
+    error, now, payload, promise, query, Answer, Ask, Child, Host, Payload, ToChild, ToHost,
+};
+use futures::future::join_all;
 use futures_channel::oneshot;
-use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::future_to_promise;
 use yew::prelude::*;
-
-/// No method may hang: each fails after this.
-const DEADLINE_MS: u32 = 60_000;
 
 type Link = ConnectionHandle<Child, Host>;
 
@@ -50,24 +46,6 @@ thread_local! {
 
 fn calls() -> bool {
     CALLS.with(|calls| *calls)
-}
-
-fn error(message: impl std::fmt::Display) -> JsValue {
-    js_sys::Error::new(&message.to_string()).into()
-}
-
-/// Runs `work` as a JS promise that rejects after [`DEADLINE_MS`].
-fn promise(
-    what: &'static str,
-    work: impl Future<Output = Result<JsValue, JsValue>> + 'static,
-) -> Promise {
-    future_to_promise(async move {
-        let deadline = TimeoutFuture::new(DEADLINE_MS);
-        match select(Box::pin(work), deadline).await {
-            Either::Left((result, _)) => result,
-            Either::Right(_) => Err(error(format!("{what}: no answer within {DEADLINE_MS} ms"))),
-        }
-    })
 }
 
 fn link(shared: &SharedRef) -> Result<Link, JsValue> {

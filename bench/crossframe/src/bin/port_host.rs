@@ -23,27 +23,20 @@
 //!   `HowMany`, answered with the child's count.
 //!
 //! Times come from `crossframe_bench::now()` (a cached `Performance`
-//! object, as the crossframe pages). Every method rejects after [`DEADLINE_MS`]; what comes from the
+//! object, as the crossframe pages). Every method rejects after [`crossframe_bench::DEADLINE_MS`]; what comes from the
 //! child is decoded, never trusted (what does not decode is logged and
 //! dropped). A late echo, after a deadline, finds nobody waiting.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::future::Future;
 
-use crossframe_bench::raw_port::{decode, error, post};
-use crossframe_bench::{now, payload, query, Payload, ToChild, ToHost};
-use futures::future::{select, Either};
+use crossframe_bench::raw_port::{decode, post};
+use crossframe_bench::{error, now, payload, promise, query, Payload, ToChild, ToHost};
 use futures_channel::oneshot;
-use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::future_to_promise;
 use web_sys::{MessageEvent, MessagePort};
-
-/// No method may hang: each fails after this.
-const DEADLINE_MS: u32 = 60_000;
 
 /// The port and who waits for what on it.
 #[derive(Default)]
@@ -245,20 +238,6 @@ async fn burst(n: u32) -> Result<JsValue, JsValue> {
     Reflect::set(&result, &"acked".into(), &(acked as f64).into())?;
     Reflect::set(&result, &"ms".into(), &(now() - t0).into())?;
     Ok(result.into())
-}
-
-/// Runs `work` as a JS promise that rejects after [`DEADLINE_MS`].
-fn promise(
-    what: &'static str,
-    work: impl Future<Output = Result<JsValue, JsValue>> + 'static,
-) -> Promise {
-    future_to_promise(async move {
-        let deadline = TimeoutFuture::new(DEADLINE_MS);
-        match select(Box::pin(work), deadline).await {
-            Either::Left((result, _)) => result,
-            Either::Right(_) => Err(error(format!("{what}: no answer within {DEADLINE_MS} ms"))),
-        }
-    })
 }
 
 /// A whole number from JS (0 for anything else).
