@@ -183,6 +183,22 @@ pub fn promise(
     })
 }
 
+/// What `window.bench.describe()` resolves with: the page's transport, in
+/// words, and that it measures one-way messages too.
+pub fn describe(transport: &str) -> js_sys::Promise {
+    let description = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&description, &"transport".into(), &transport.into());
+    let _ = js_sys::Reflect::set(&description, &"oneWay".into(), &true.into());
+    js_sys::Promise::resolve(&wasm_bindgen::JsValue::from(description))
+}
+
+/// Makes `bench` the page's `window.bench` (the page contract).
+pub fn install_bench(bench: &js_sys::Object) -> Result<(), wasm_bindgen::JsValue> {
+    let window = web_sys::window().ok_or_else(|| error("no window"))?;
+    js_sys::Reflect::set(&window, &"bench".into(), bench)?;
+    Ok(())
+}
+
 /// `performance.now()` in milliseconds.
 pub fn now() -> f64 {
     PERFORMANCE.with(|p| p.as_ref().map(|p| p.now()).unwrap_or_default())

@@ -12,7 +12,8 @@ use crossframe::{
     use_connection, ConnectionHandle, ConnectionOptions, ConnectionState, Handlers, Origin,
 };
 use crossframe_bench::{
-    error, now, payload, promise, query, Answer, Ask, Child, Host, Payload, ToChild, ToHost,
+    describe, error, install_bench, now, payload, promise, query, Answer, Ask, Child, Host,
+    Payload, ToChild, ToHost,
 };
 use futures::future::join_all;
 use futures_channel::oneshot;
@@ -206,20 +207,22 @@ fn install(shared: SharedRef) -> Result<(), JsValue> {
     method(
         "describe",
         Box::new(|_, _| {
-            let description = Object::new();
-            let transport = if calls() {
-                "crossframe typed calls over a MessagePort (JSON strings)"
-            } else {
-                "crossframe messages over a MessagePort (JSON strings), echoed by the child's handler"
+            // What the page offers on the port (see `wire_from_path`).
+            let wire = crossframe_bench::wire_from_path();
+            let frames = match (wire.batch, wire.binary) {
+                (_, true) => "binary frames (postcard) in batches",
+                (true, false) => "JSON frames in batches",
+                (false, false) => "v1 JSON frames, one per port message",
             };
-            let _ = Reflect::set(&description, &"transport".into(), &transport.into());
-            let _ = Reflect::set(&description, &"oneWay".into(), &true.into());
-            Promise::resolve(&JsValue::from(description))
+            let what = if calls() {
+                "crossframe typed calls"
+            } else {
+                "crossframe messages, echoed by the child's handler"
+            };
+            describe(&format!("{what} over a MessagePort: {frames}"))
         }),
     )?;
-    let window = web_sys::window().ok_or_else(|| error("no window"))?;
-    Reflect::set(&window, &"bench".into(), &bench)?;
-    Ok(())
+    install_bench(&bench)
 }
 
 #[component]

@@ -31,7 +31,9 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use crossframe_bench::raw_port::{decode, post};
-use crossframe_bench::{error, now, payload, promise, query, Payload, ToChild, ToHost};
+use crossframe_bench::{
+    describe, error, install_bench, now, payload, promise, query, Payload, ToChild, ToHost,
+};
 use futures_channel::oneshot;
 use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::closure::Closure;
@@ -270,18 +272,14 @@ fn install() -> Result<(), JsValue> {
     method(
         "describe",
         Box::new(|_, _| {
-            let description = Object::new();
-            let transport = "Rust/wasm (web-sys) on a bare MessagePort after a one-message handshake, \
-                             postcard (≤ 1 KiB as a string of one char per byte, else a transferred ArrayBuffer), \
-                             a future per round trip, no library";
-            let _ = Reflect::set(&description, &"transport".into(), &transport.into());
-            let _ = Reflect::set(&description, &"oneWay".into(), &true.into());
-            Promise::resolve(&JsValue::from(description))
+            describe(
+                "Rust/wasm (web-sys) on a bare MessagePort after a one-message handshake, \
+                 postcard (≤ 1 KiB as a string of one char per byte, else a transferred ArrayBuffer), \
+                 a future per round trip, no library",
+            )
         }),
     )?;
-    let window = web_sys::window().ok_or_else(|| error("no window"))?;
-    Reflect::set(&window, &"bench".into(), &bench)?;
-    Ok(())
+    install_bench(&bench)
 }
 
 fn main() {
