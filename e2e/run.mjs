@@ -99,6 +99,7 @@ for (const [index, engine] of engines.entries()) {
 const rows = new Map(); // "file › name" -> { engine: cell }
 const notes = [];
 const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures = []; // why each failed test failed, printed after the matrix
 const note = (text) => {
   let at = notes.indexOf(text);
   if (at < 0) at = notes.push(text) - 1;
@@ -129,6 +130,7 @@ for (const engine of engines) {
     } else {
       totals.failed += 1;
       cell = `FAIL${retry}`;
+      failures.push(`${ENGINES[engine].name} › ${key}\n${r.detail ?? r.reason}`);
     }
     rows.get(key)[engine] = cell;
   }
@@ -142,6 +144,11 @@ const minutes = ((Date.now() - started) / 60_000).toFixed(1);
 writeFileSync("test-results/matrix.md", `${lines.join("\n")}\n\n${summary} (${minutes} min)\n`);
 console.log(`\n\x1b[1mEngine × test matrix\x1b[0m (also in e2e/test-results/matrix.md; failures leave a screenshot and the console there)\n`);
 console.log(lines.join("\n"));
+if (failures.length) {
+  // Last, so that a log cut to its tail still says why.
+  console.log(`\n\x1b[1mWhy each failed\x1b[0m\n`);
+  for (const failure of failures) console.log(`${failure.split("\n").map((l) => l.slice(0, 400)).join("\n  ")}\n`);
+}
 console.log(`\n${summary} (${minutes} min)`);
 stopServer();
 process.exit(totals.failed ? 1 : 0);

@@ -20,8 +20,15 @@ const watchShows = (scope) =>
 /**
  * What `window.shown` says after Back: [true] when the very document came
  * back from the back/forward cache; null when it was loaded afresh instead.
+ * A restored document may get its pageshow after the driver has said the
+ * navigation is done (and a frame's after its page's): wait for it.
  */
-const shows = (scope) => scope.evaluate(() => window.shown ?? null);
+async function shows(scope) {
+  const seen = await scope.waitForFunction(() =>
+    window.shown === undefined ? "fresh" : window.shown.length > 0 && window.shown,
+  );
+  return seen === "fresh" ? null : seen;
+}
 
 /** Leaves `page` for a page on another site, then goes Back to it. */
 async function leaveAndComeBack(page) {
