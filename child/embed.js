@@ -35,6 +35,8 @@
   const MAX_TIMER = 2 ** 31 - 1;
   /** At most this many of the widget's calls are answered at once; more are answered "busy". */
   const MAX_ANSWERING = 1000;
+  /** At most this many of the page's calls wait for answers at once; more fail "overloaded" (as in Rust). */
+  const MAX_PENDING = 10000;
   /** At most this many drops are logged a second; the rest are summed up in one line. */
   const DROP_LOG_LIMIT = 20;
   /** The kinds taken on the window (from the widget), on the port, at all; the integer field each must have. */
@@ -209,6 +211,9 @@
       call(request, callOptions = {}) {
         if (!port || widget.state !== "connected") {
           return Promise.reject(new CrossframeError("not-connected", "not connected"));
+        }
+        if (pending.size >= MAX_PENDING) {
+          return Promise.reject(new CrossframeError("overloaded", `${MAX_PENDING} calls are already waiting for answers`));
         }
         let text;
         let wait;

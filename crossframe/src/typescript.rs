@@ -271,6 +271,8 @@ export type CrossframeErrorCode =
   | "remote"
   /** `send` or `call` while not connected. */
   | "not-connected"
+  /** 10 000 calls of this page are already waiting for answers. */
+  | "overloaded"
   /** The widget does not allow this page's origin (or the widget URL has no origin). */
   | "refused"
   /** The widget speaks another protocol version. */

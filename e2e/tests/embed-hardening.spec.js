@@ -4,7 +4,8 @@
 // each keep their own handle; every duration works at any size; and every
 // call the widget makes gets exactly one answer, whatever the page's
 // onRequest does; every message it drops is counted, logged (at most 20 lines
-// a second) and passed to onDrop; a call can be aborted with an AbortSignal.
+// a second) and passed to onDrop; a call can be aborted with an AbortSignal;
+// at most 10 000 of the page's calls wait at once.
 // (Issue 11, items 1, 2, 5, 9, 10 and 11.)
 import { afterEach } from "node:test";
 import { SITES } from "./sites.js";
@@ -289,5 +290,31 @@ test("a call's signal must be an AbortSignal, and its abort listener is gone onc
     timedOut: ["timeout: no answer within 50 ms", 0],
     aborted: ["aborted: the call was aborted", 0],
     disconnected: ["disconnected: disconnected: this side closed the connection", 0],
+  });
+});
+
+test("at most 10 000 of the page's calls wait at once: one more fails at once as overloaded; the 10 000 are all answered, and so is the next", async ({
+  page,
+}) => {
+  await openConnectedPlainPage(page);
+  const outcome = await page.evaluate(async () => {
+    const widget = window.crossframe.widget;
+    // Made in one task: no answer can arrive before the last one is made.
+    const calls = Array.from({ length: 10000 }, (_, i) => widget.call({ Add: [i, 1] }));
+    const extra = await widget.call({ Add: [0, 0] }).then(
+      () => "answered",
+      (error) => `${error.name} ${error.code}: ${error.message}`,
+    );
+    const sums = await Promise.all(calls);
+    return {
+      extra,
+      wrong: sums.filter((answer, i) => answer.Sum !== i + 1).length,
+      next: await widget.call({ Add: [2, 3] }),
+    };
+  });
+  expect(outcome).toEqual({
+    extra: "CrossframeError overloaded: 10000 calls are already waiting for answers",
+    wrong: 0,
+    next: { Sum: 5 },
   });
 });
