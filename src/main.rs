@@ -16,7 +16,7 @@ mod plain;
 
 use std::time::Duration;
 
-use crossframe::{use_connection, CallError, ConnectionOptions, ConnectionState, Handlers, Origin};
+use crossframe::{use_connection, CallError, ConnectionOptions, Handlers, Origin};
 use crossframe_demo_child::config::{load, without_config, HostConfig, RELEASE};
 use crossframe_demo_child::ui::{
     log_item, state_class, use_refused, Direction, Entry, Log, Mode, SendForm, Tally, BURST,
@@ -293,7 +293,7 @@ fn Connector(props: &ConnectorProps) -> Html {
     {
         // Greet the widget each time the connection comes up.
         let call = call.clone();
-        let connected = matches!(link.state(), ConnectionState::Connected { .. });
+        let connected = link.state().is_connected();
         use_effect_with(connected, move |connected| {
             if *connected {
                 call.emit((

@@ -6,7 +6,7 @@
 
 mod plain;
 
-use crossframe::{use_connection, ConnectionOptions, ConnectionState, Handlers, OriginPolicy};
+use crossframe::{use_connection, ConnectionOptions, Handlers, OriginPolicy};
 use crossframe_demo_child::config::{without_config, WidgetConfig, RELEASE};
 use crossframe_demo_child::ui::{
     log_item, state_class, use_refused, Direction, Entry, Log, Mode, SendForm, Tally, BURST,
@@ -186,7 +186,7 @@ fn WidgetView(props: &WidgetProps) -> Html {
             <SendForm on_send={on_send} test_id="child-input" placeholder="Message to the host" />
             <p>
                 <button data-testid="call-title" onclick={ask_title}
-                    disabled={!matches!(link.state(), ConnectionState::Connected { .. })}>
+                    disabled={!link.state().is_connected()}>
                     { "Ask the host for its title" }
                 </button>
                 <button data-testid="burst" onclick={burst}>{ format!("Send {BURST} to the host") }</button>

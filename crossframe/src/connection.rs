@@ -180,7 +180,7 @@ impl Connection {
     /// assert!(child.is_connected());
     /// ```
     pub fn is_connected(&self) -> bool {
-        matches!(self.state, ConnectionState::Connected { .. })
+        self.state.is_connected()
     }
 
     /// The ids of calls still waiting for an answer.

@@ -65,6 +65,38 @@ pub enum ConnectionState {
     Disconnected(DisconnectReason),
 }
 
+impl ConnectionState {
+    /// Whether the connection is up (calls and messages can go out).
+    ///
+    /// ```
+    /// use crossframe::connection::ConnectionState;
+    /// use crossframe::Origin;
+    /// let peer = Origin::parse("https://widget.example").unwrap();
+    /// assert!(ConnectionState::Connected { peer }.is_connected());
+    /// assert!(!ConnectionState::Connecting.is_connected());
+    /// ```
+    pub fn is_connected(&self) -> bool {
+        matches!(self, ConnectionState::Connected { .. })
+    }
+
+    /// The peer's exact origin while connected.
+    ///
+    /// ```
+    /// use crossframe::connection::ConnectionState;
+    /// use crossframe::Origin;
+    /// let peer = Origin::parse("https://widget.example").unwrap();
+    /// let state = ConnectionState::Connected { peer: peer.clone() };
+    /// assert_eq!(state.peer(), Some(&peer));
+    /// assert_eq!(ConnectionState::Connecting.peer(), None);
+    /// ```
+    pub fn peer(&self) -> Option<&Origin> {
+        match self {
+            ConnectionState::Connected { peer } => Some(peer),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for ConnectionState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -13,8 +13,7 @@ use crossframe::connection::MAX_PENDING_CALLS;
 use crossframe::envelope::DecodeError;
 use crossframe::wire::WireOptions;
 use crossframe::{
-    CallError, ConnectionOptions, ConnectionState, DropReason, Dropped, Handlers, Link,
-    MAX_CALLS_IN_FLIGHT,
+    CallError, ConnectionOptions, DropReason, Dropped, Handlers, Link, MAX_CALLS_IN_FLIGHT,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -87,10 +86,7 @@ impl Page {
     ) -> Link<Numbers, Numbers> {
         let options = options(ConnectionOptions::frame(self.iframe.clone(), own_origin()));
         let link = Link::new(options, handlers, None);
-        wait_until("connected", || {
-            matches!(link.state(), ConnectionState::Connected { .. })
-        })
-        .await;
+        wait_until("connected", || link.state().is_connected()).await;
         link
     }
 }

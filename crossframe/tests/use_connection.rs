@@ -9,8 +9,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use crossframe::{
-    use_connection, CallError, ConnectionHandle, ConnectionOptions, ConnectionState,
-    DisconnectReason, Handlers, OriginPolicy,
+    use_connection, CallError, ConnectionHandle, ConnectionOptions, DisconnectReason, Handlers,
+    OriginPolicy,
 };
 use wasm_bindgen_test::*;
 use yew::prelude::*;
@@ -126,8 +126,7 @@ impl Mounted {
     }
 
     fn is_connected(&self) -> bool {
-        self.handle()
-            .is_some_and(|h| matches!(h.state(), ConnectionState::Connected { .. }))
+        self.handle().is_some_and(|h| h.state().is_connected())
     }
 
     async fn connected(&self) -> Handle {
@@ -218,8 +217,7 @@ async fn fixing_the_allow_list_reconnects() {
         .await;
     // The first Link may have connected already; the new one must not.
     wait_until("the new policy is in force", || {
-        page.handle()
-            .is_some_and(|h| !matches!(h.state(), ConnectionState::Connected { .. }))
+        page.handle().is_some_and(|h| !h.state().is_connected())
     })
     .await;
     page.update(|p| p.allowed = own_origin().to_string()).await;

@@ -134,7 +134,7 @@ fn start() -> Result<(), String> {
                 ConnectionState::Connected { .. } => "status connected",
                 ConnectionState::Disconnected(_) => "status disconnected",
             });
-            let connected = matches!(now, ConnectionState::Connected { .. });
+            let connected = now.is_connected();
             hello.set_disabled(!connected);
             add.set_disabled(!connected);
         }

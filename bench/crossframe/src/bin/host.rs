@@ -8,9 +8,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Duration;
 
-use crossframe::{
-    use_connection, ConnectionHandle, ConnectionOptions, ConnectionState, Handlers, Origin,
-};
+use crossframe::{use_connection, ConnectionHandle, ConnectionOptions, Handlers, Origin};
 use crossframe_bench::{
     describe, error, install_bench, now, payload, promise, query, Answer, Ask, Child, Host,
     Payload, ToChild, ToHost,
@@ -255,7 +253,7 @@ fn App() -> Html {
         .auto_resize(false)
         .wire(crossframe_bench::wire_from_path());
     let link = use_connection::<Child, Host>(options, handlers);
-    let connected = matches!(link.state(), ConnectionState::Connected { .. });
+    let connected = link.state().is_connected();
     {
         let mut s = shared.borrow_mut();
         s.link = Some(link);
