@@ -40,7 +40,7 @@ const RECORDER = `(() => {
       return original.apply(this, values);
     };
   }
-  addEventListener("error", (event) => record("uncaught", [event.message]));
+  addEventListener("error", (event) => record("uncaught", [event.message, ...(event.error && event.error.stack ? ["(stack: " + event.error.stack.trim().split("\\n").join(" <- ") + ")"] : [])]));
   addEventListener("unhandledrejection", (event) => record("uncaught (in promise)", [event.reason]));
   // Not a window listener: tests count the window's pagehide listeners.
   document.addEventListener("visibilitychange", flush);

@@ -8,6 +8,15 @@
 //   engine        "chromium", "firefox" or "webkit"
 //   skipPart(why) says that this engine cannot observe one part of the test
 //                 (reported in the matrix); the rest still runs
+//   discarding(origin) says that the test is about to remove (or navigate
+//                 away) a frame of `origin` that may be running script.
+//                 Firefox can stop a discarded frame's script in the middle
+//                 of a task (no `finally` runs: seen in 1 to 3 removals in
+//                 40 with the machine busy); wasm-bindgen's closure is then
+//                 left marked as running, and that dying document's next
+//                 callback throws "closure invoked recursively or after being
+//                 dropped". In Firefox, that one error from that origin is
+//                 not counted as a crash; the matrix says when it happened.
 // A test whose driver stops answering (a WebDriver command gets no answer
 // within its deadline: webdriver.mjs) runs once more in a new browser, and
 // the matrix says so; any other failure is final.
@@ -146,8 +155,20 @@ async function attempt(name, fn, timeout, skipPart) {
     const deadline = new Promise((_, fail) => {
       timer = setTimeout(() => fail(new Error(`the test did not finish within ${timeout} ms`)), timeout);
     });
-    await Promise.race([fn({ page: browser.page, consoleLines, engine: ENGINE, skipPart }), deadline]);
-    const crashes = (await consoleLines.read()).filter((l) => /panicked|RuntimeError|unreachable|uncaught/i.test(l));
+    const discarded = new Set();
+    const discarding = (origin) => discarded.add(origin);
+    await Promise.race([fn({ page: browser.page, consoleLines, engine: ENGINE, skipPart, discarding }), deadline]);
+    const lines = await consoleLines.read();
+    const stopped = (line) =>
+      ENGINE === "firefox" &&
+      line.includes("uncaught: Error: closure invoked recursively or after being dropped") &&
+      [...discarded].some((origin) => line.startsWith(`[${origin}/`));
+    if (lines.some(stopped)) {
+      skipPart(
+        "the frame the test removed had its script stopped mid-task by the engine; the error wasm-bindgen then threw in that dying document is not counted",
+      );
+    }
+    const crashes = lines.filter((l) => /panicked|RuntimeError|unreachable|uncaught/i.test(l) && !stopped(l));
     expect(crashes, "no panic or uncaught error in any frame").toEqual([]);
   } catch (error) {
     hung = isDriverHung(error);

@@ -251,8 +251,11 @@ test("a call given an AbortSignal fails at once when it is aborted, before or du
 
 test("a call's signal must be an AbortSignal, and its abort listener is gone once the call ends, however it ends", async ({
   page,
+  discarding,
 }) => {
   await openConnectedPlainPage(page);
+  // The last call ends with destroy(), which removes the widget's frame while it is answering.
+  discarding(CHILD);
   const outcome = await page.evaluate(async () => {
     const widget = window.crossframe.widget;
     const code = (promise) => promise.then(() => "answered", (error) => `${error.code}: ${error.message}`);
