@@ -58,8 +58,13 @@ test("the host listens before a slow child loads", async ({ page, consoleLines }
   ]);
 });
 
-test("a child reload fails the pending call at once, then reconnects by itself", async ({ page, consoleLines }) => {
+test("a child reload fails the pending call at once, then reconnects by itself", async ({
+  page,
+  consoleLines,
+  discarding,
+}) => {
   // The widget answers the slow call after 10 minutes: pending at the reload by construction.
+  discarding(SITES.child.origin);
   const child = await openHost(page, SLOW);
   await page.getByTestId("call-slow").click();
   await expect(page.locator("[data-testid=log] li.sent .text").last()).toHaveText("call Wait(600000)");
@@ -77,7 +82,10 @@ test("switching the host's connection off cleans up and tells the child; on agai
   page,
   engine,
   skipPart,
+  discarding,
 }) => {
+  // Switched off, the host removes the widget's frame as the widget takes its bye.
+  discarding(SITES.child.origin);
   const child = await openHost(page, SLOW);
   if (engine !== "chromium") skipPart(NO_LISTENER_COUNT);
   const listening = { message: 1, pagehide: 1, pageshow: 1 };

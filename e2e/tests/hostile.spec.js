@@ -250,8 +250,10 @@ test("a lookalike origin (the widget's port on another host) is refused, from a 
 test("a third party navigates the widget's frame to its own page: the host disconnects and sends that page nothing", async ({
   page,
   consoleLines,
+  discarding,
 }) => {
   await openHost(page);
+  discarding(SITES.child.origin);
   // The recorder says hello from the widget's frame, posing as the widget.
   const recorderUrl = `${THIRD}/recorder.html?hello=${encodeURIComponent(HOST)}`;
   // A frame beside it may not navigate it (the browser refuses)...
